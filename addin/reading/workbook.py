@@ -1,0 +1,97 @@
+"""Reading a workbook file into grids: python-calamine for the values,
+:mod:`addin.reading.package` for what calamine cannot see.
+
+Never writes to the file, and never re-saves it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from addin.cells import EPOCH_1900, EPOCH_1904, NO_RESULT, RawValue
+from addin.columns import normalise_header
+from addin.errors import NotAWorkbook
+from addin.reading.grid import Grid
+from addin.reading.package import PackageInfo, SheetExtras, inspect_package
+from addin.reading.source import WorkbookSource, open_source
+from addin.settings import OrgConfig
+
+
+@dataclass
+class WorkbookFile:
+    """An opened workbook: its sheet names and a grid for each sheet on demand."""
+
+    source: WorkbookSource
+    package: PackageInfo
+    _calamine: CalamineWorkbook
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.package.sheets)
+
+    def find_sheet(self, wanted: str) -> str | None:
+        """The workbook's own name for sheet ``wanted`` (case and spaces ignored)."""
+        key = normalise_header(wanted)
+        for name in self.package.sheets:
+            if normalise_header(name) == key:
+                return name
+        return None
+
+    def grid(self, name: str) -> Grid:
+        extras = self.package.sheets[name]
+        try:
+            values = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            merged = self._calamine.get_sheet_by_name(name).merged_cell_ranges or []
+        except CalamineError as exc:
+            raise NotAWorkbook(self.path, f"sheet {name} cannot be read ({type(exc).__name__})") from None
+        rows: list[list[RawValue]] = values
+        _patch_blind_spots(rows, extras)
+        return Grid(
+            sheet=name,
+            rows=rows,
+            epoch=EPOCH_1904 if self.package.date1904 else EPOCH_1900,
+            totals_rows=frozenset(
+                row for table in extras.tables for row in table.totals_row_indexes
+            ),
+            merged=[(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged],
+        )
+
+
+def _patch_blind_spots(rows: list[list[RawValue]], extras: SheetExtras) -> None:
+    """Put error values and missing formula results where calamine shows blanks."""
+    for (row, col), error in extras.errors.items():
+        _put(rows, row, col, error)
+    for row, col in extras.formulas_without_result:
+        _put(rows, row, col, NO_RESULT)
+
+
+def _put(rows: list[list[RawValue]], row: int, col: int, value: RawValue) -> None:
+    while len(rows) <= row:
+        rows.append([])
+    cells = rows[row]
+    if len(cells) <= col:
+        cells.extend([None] * (col + 1 - len(cells)))
+    cells[col] = value
+
+
+def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
+    """Check, unlock and open ``path``; raises :class:`addin.errors.WorkbookError`."""
+    source = open_source(path, config.limits, config.password_for(path))
+    package = inspect_package(source, config.limits)
+    try:
+        if isinstance(source.content, bytes):
+            book = CalamineWorkbook.from_filelike(io.BytesIO(source.content))
+        else:
+            book = CalamineWorkbook.from_path(str(source.content))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise NotAWorkbook(path, f"the workbook cannot be read ({type(exc).__name__})") from None
+    return WorkbookFile(source, package, book, list(source.notes))

@@ -1,0 +1,115 @@
+"""Validating one whole workbook against the contract.
+
+Reads the Info sheet, then each data sheet of :data:`addin.kinds.DATA_KINDS`,
+and returns everything the callers need (the CLI, the consolidation, the
+macros): the Info values, the accepted records per sheet with their row
+numbers, and every issue.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from addin.issues import Issue, IssueLog, Severity
+from addin.kinds import DATA_KINDS, INFO_SHEET, RowContext
+from addin.kinds.info import InfoModel
+from addin.reading.grid import Grid
+from addin.reading.table import HeaderNotFound, locate_table
+from addin.reading.workbook import WorkbookFile, open_workbook
+from addin.settings import OrgConfig
+from addin.validation.info import validate_info
+from addin.validation.rows import SheetResult, validate_table
+
+
+@dataclass(slots=True)
+class WorkbookResult:
+    """A workbook, validated: what was accepted, and every problem found."""
+
+    path: Path
+    info: InfoModel | None
+    sheets: dict[str, SheetResult] = field(default_factory=dict)
+    issues: IssueLog = field(default_factory=IssueLog)
+    notes: list[str] = field(default_factory=list)
+    extra_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues.errors
+
+
+def validate_workbook(path: Path, config: OrgConfig, today: date | None = None) -> WorkbookResult:
+    """Open and validate the workbook at ``path``.
+
+    Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
+    """
+    book = open_workbook(path, config)
+    grids = {name: book.grid(name) for name in _wanted_sheets(book)}
+    return validate_grids(path, grids, config, today, book.sheet_names, book.notes)
+
+
+def _wanted_sheets(book: WorkbookFile) -> list[str]:
+    wanted = [book.find_sheet(name) for name in (INFO_SHEET, *DATA_KINDS)]
+    return [name for name in wanted if name is not None]
+
+
+def validate_grids(
+    path: Path,
+    grids: dict[str, Grid],
+    config: OrgConfig,
+    today: date | None = None,
+    sheet_names: list[str] | None = None,
+    notes: list[str] | None = None,
+) -> WorkbookResult:
+    """Validate sheets given as grids (from a file, or a live workbook via xlwings)."""
+    file = str(path)
+    names = sheet_names if sheet_names is not None else list(grids)
+    result = WorkbookResult(path, None, notes=list(notes or []))
+    result.issues.extend(
+        Issue(file, "", "", "", "", "open-in-excel", note.capitalize(), Severity.WARNING)
+        for note in result.notes if "open in Excel" in note
+    )
+    by_key = {name.strip().casefold(): name for name in grids}
+    period = currency = None
+    info_name = by_key.get(INFO_SHEET.casefold())
+    if info_name is None:
+        result.issues.add(_missing_sheet(file, INFO_SHEET, names))
+    else:
+        info = validate_info(grids[info_name], file)
+        result.info = info.info
+        result.issues.extend(info.issues)
+        period = info.values.get("period")
+        currency = info.values.get("currency")
+    context = RowContext(period, currency, config.payroll, today or date.today())
+    for kind in DATA_KINDS.values():
+        name = by_key.get(kind.name.casefold())
+        if name is None:
+            result.issues.add(_missing_sheet(file, kind.name, names))
+            result.sheets[kind.name] = SheetResult(kind, kind.name, present=False)
+            continue
+        located = locate_table(grids[name], kind, file)
+        if isinstance(located, HeaderNotFound):
+            result.issues.extend(located.issues)
+            result.sheets[kind.name] = SheetResult(kind, name, present=False)
+            continue
+        sheet = validate_table(located, file, context)
+        result.sheets[kind.name] = sheet
+        result.issues.extend(sheet.issues)
+    known = {INFO_SHEET.casefold(), *(k.casefold() for k in DATA_KINDS)}
+    result.extra_sheets = [n for n in names if n.strip().casefold() not in known]
+    return result
+
+
+def _missing_sheet(file: str, wanted: str, names: list[str]) -> Issue:
+    found = ", ".join(names) if names else "none"
+    close = difflib.get_close_matches(wanted.casefold(), [n.casefold() for n in names], n=1)
+    hint = ""
+    if close:
+        original = next(n for n in names if n.casefold() == close[0])
+        hint = f" Was {wanted} renamed to {original}? Rename it back."
+    return Issue(
+        file, wanted, "", "", "", "missing-sheet",
+        f"The sheet {wanted} is missing (sheets found: {found}).{hint}",
+    )
