@@ -176,8 +176,7 @@ def coerce_decimal(raw: RawValue) -> Decimal:
             raise AcceptedWithWarning(
                 value,
                 "number-stored-as-text",
-                "is a number stored as text; it was read as "
-                f"{value}, but please enter it as a number",
+                f"was typed as text and read as the number {value}; please type it as a number",
             )
         raise CellProblem("not-a-number", "must be a number")
     raise CellProblem("not-a-number", "must be a number")

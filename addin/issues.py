@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -51,6 +52,12 @@ class Issue:
             return f"{self.sheet}!{self.cell}"
         return self.sheet
 
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        """Issues of a sheet in reading order: by row, then column."""
+        letters = "".join(ch for ch in self.cell if ch.isalpha())
+        return (self.row or 0, len(letters), letters)
+
     def to_dict(self) -> dict[str, Any]:
         """The record with stable keys, for ``--format json``."""
         record = asdict(self)
@@ -64,6 +71,8 @@ def shown_value(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d}" if value.time() == time() else f"{value:%Y-%m-%d %H:%M}"
     return str(value)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from addin.columns import Column, ColumnType
-from addin.kinds.base import RowModel
+from addin.kinds.base import RowModel, rule_error
 
 TEMPLATE_VERSION = 1
 """The contract version this code writes; it reads version 1."""
@@ -46,15 +46,19 @@ KEYS = (
 def _known_currency(code: str) -> str:
     code = code.upper()
     if code not in ISO_4217:
-        raise ValueError("must be an ISO 4217 currency code such as USD, VND, CNY or EUR")
+        raise rule_error(
+            "unknown-currency", "currency",
+            "must be an ISO 4217 currency code such as USD, VND, CNY or EUR",
+        )
     return code
 
 
 def _supported_version(version: int) -> int:
     if version != TEMPLATE_VERSION:
-        raise ValueError(
-            f"must be {TEMPLATE_VERSION}; this version of backoffice reads "
-            f"version {TEMPLATE_VERSION} workbooks (ask for an updated template)"
+        raise rule_error(
+            "template-version", "template_version",
+            f"must be {TEMPLATE_VERSION}; this version of backoffice reads version "
+            f"{TEMPLATE_VERSION} workbooks (ask for the current template)",
         )
     return version
 

@@ -147,8 +147,9 @@ class PayrollRow(RowModel):
             raise rule_error(
                 "net-pay-negative",
                 "deductions",
-                f"makes Net Pay {pay.net_pay} (Gross Pay {pay.gross_pay} - Income Tax "
-                f"{pay.income_tax} - Deductions {self.deductions}); Net Pay must be 0 or more",
+                f"makes Net Pay {pay.net_pay:.2f} (Gross Pay {pay.gross_pay:.2f} - Income Tax "
+                f"{pay.income_tax:.2f} - Deductions {self.deductions:.2f}); "
+                "Net Pay must be 0 or more",
             )
         return self
 

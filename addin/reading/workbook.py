@@ -18,6 +18,7 @@ from addin.errors import NotAWorkbook
 from addin.reading.grid import Grid
 from addin.reading.package import PackageInfo, SheetExtras, inspect_package
 from addin.reading.source import WorkbookSource, open_source
+from addin.safety import ensure_safe_xml
 from addin.settings import OrgConfig
 
 
@@ -85,6 +86,7 @@ def _put(rows: list[list[RawValue]], row: int, col: int, value: RawValue) -> Non
 
 def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
     """Check, unlock and open ``path``; raises :class:`addin.errors.WorkbookError`."""
+    ensure_safe_xml()
     source = open_source(path, config.limits, config.password_for(path))
     package = inspect_package(source, config.limits)
     try:

@@ -159,7 +159,8 @@ def _check_unique_keys(
             if all(k in row_values for k in key_columns):
                 groups[tuple(row_values[k] for k in key_columns)].append(position)
         headers = " and ".join(kind.column(k).header for k in key_columns)
-        first_key = key_columns[0]
+        # Point at the code that identifies the row (Account Code, not Period).
+        first_key = next((k for k in key_columns if kind.column(k).identifier), key_columns[0])
         col = table.columns[first_key]
         for key, positions in groups.items():
             if len(positions) < 2:

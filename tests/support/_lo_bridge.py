@@ -24,9 +24,9 @@ Requests (``op``):
     Answers ``{"ok": true}``.
 ``process``
     ``{"op": "process", "path": str, "macros_enabled": bool,
-    "recalc": bool, "run": [{"macro": str, "args": [...]}],
+    "recalc": bool, "run": [{"macro": str, "args": [...], "trap_errors": bool}],
     "read": {sheet: [A1 range, ...]}, "used": [sheet, ...] | "*",
-    "pdf": str | null, "list_macros": bool}``.
+    "pdf": str | null, "list_macros": bool, "slow_reader": bool}``.
     The document is copied into a private folder (so no lock file or
     modification ever touches the original), opened hidden, recalculated
     (``calculateAll``), the macros are run in order (each followed by a
@@ -40,8 +40,10 @@ printed (LibreOffice's own chatter included) goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -54,7 +56,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import uno  # type: ignore[import-not-found]  # only under the system python3
-import contextlib
 
 # Constants of the UNO API, spelled out so nothing else needs importing.
 MACRO_EXEC_NEVER = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
@@ -64,14 +65,19 @@ FORMULA_RESULT_VALUE = 1  # com.sun.star.sheet.FormulaResult.VALUE
 FORMULA_RESULT_STRING = 2  # com.sun.star.sheet.FormulaResult.STRING
 FORMULA_RESULT_ERROR = 4  # com.sun.star.sheet.FormulaResult.ERROR
 
-_PROTO: IO[str] | None = None
+
+class _Channel:
+    """The protocol stream: a duplicate of the original stdout (see _claim_stdout)."""
+
+    stream: IO[str] | None = None
 
 
 def _emit(message: dict[str, Any]) -> None:
     """Write one protocol line to the real stdout."""
-    assert _PROTO is not None
-    _PROTO.write(json.dumps(message, ensure_ascii=False, allow_nan=False, default=str) + "\n")
-    _PROTO.flush()
+    proto = _Channel.stream
+    assert proto is not None
+    proto.write(json.dumps(message, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+    proto.flush()
 
 
 def _log(text: str) -> None:
@@ -81,10 +87,9 @@ def _log(text: str) -> None:
 
 def _claim_stdout() -> None:
     """Keep fd 1 for the protocol; send anything else written there to stderr."""
-    global _PROTO
     proto_fd = os.dup(1)
     os.dup2(2, 1)
-    _PROTO = os.fdopen(proto_fd, "w", encoding="utf-8")
+    _Channel.stream = os.fdopen(proto_fd, "w", encoding="utf-8")
     sys.stdout = sys.stderr
 
 
@@ -147,8 +152,8 @@ class Office:
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(
-                    f"soffice exited with code {self.proc.returncode} before accepting a UNO connection "
-                    f"(last connection error: {last_error or 'none'})"
+                    f"soffice exited with code {self.proc.returncode} before accepting "
+                    f"a UNO connection (last connection error: {last_error or 'none'})"
                 )
             try:
                 self.ctx = resolver.resolve(url)
@@ -270,8 +275,9 @@ Function ReadBlock(oSheet, c0, r0, c1, r1)
             If k = 0 Then
                 parts(i) = "0"
             ElseIf k = 3 Then
-                parts(i) = "3" & Chr(31) & CStr(oCell.getError()) & Chr(31) & CStr(oCell.FormulaResultType2) _
-                    & Chr(31) & oCell.getString() & Chr(31) & oCell.getFormula()
+                parts(i) = "3" & Chr(31) & CStr(oCell.getError()) & Chr(31) _
+                    & CStr(oCell.FormulaResultType2) & Chr(31) & oCell.getString() _
+                    & Chr(31) & oCell.getFormula()
             Else
                 parts(i) = CStr(k) & Chr(31) & "0" & Chr(31) & "0" & Chr(31) & oCell.getString() _
                     & Chr(31) & oCell.getFormula()
@@ -457,6 +463,83 @@ def _macro_url(macro: str) -> str:
     return f"vnd.sun.star.script:{macro}?language=Basic&location=document"
 
 
+# "Library.Module.Procedure", each an identifier.
+_TRAPPABLE = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*\.[A-Za-z_]\w*")
+_TRAP_MODULE = "LoBridgeTrap"
+_TRAP_OK = "LOBRIDGE-OK"
+_TRAP_ERR = "LOBRIDGE-ERR"
+
+
+def _run_trapped(doc: Any, macro: str, args: tuple[Any, ...]) -> Any:
+    """Run a document macro through a wrapper that reports Basic errors.
+
+    Invoking a Basic macro through the script provider swallows its runtime
+    errors (LibreOffice would show them in a dialog, which headless never
+    shows), and a library with a compile error anywhere in it silently runs
+    nothing.  So a temporary module is added to the macro's library: it
+    calls the procedure under ``On Error GoTo`` and reports success, the
+    error, or -- by not answering at all -- that the library did not compile.
+    """
+    lib_name, module, proc = macro.split(".")
+    libs = doc.BasicLibraries
+    if not libs.hasByName(lib_name):
+        raise RuntimeError(
+            f"macro {macro}: no Basic library {lib_name!r} in the document "
+            f"(libraries: {list(libs.getElementNames())!r})"
+        )
+    if not libs.isLibraryLoaded(lib_name):
+        libs.loadLibrary(lib_name)
+    lib = libs.getByName(lib_name)
+    if not lib.hasByName(module):
+        raise RuntimeError(
+            f"macro {macro}: no module {module!r} in library {lib_name!r} "
+            f"(modules: {list(lib.getElementNames())!r})"
+        )
+    vba = "option vbasupport 1" in str(lib.getByName(module)).lower()
+    params = ", ".join(f"p{i}" for i in range(len(args)))
+    source = ("Option VBASupport 1\n" if vba else "") + (
+        f"Global LoBridgeValue As Variant\n"
+        f"Function LoBridgeRun({params})\n"
+        f"    On Error GoTo LoBridgeFailed\n"
+        f"    LoBridgeValue = {module}.{proc}({params})\n"
+        f'    LoBridgeRun = "{_TRAP_OK}"\n'
+        f"    Exit Function\n"
+        f"LoBridgeFailed:\n"
+        f'    LoBridgeRun = "{_TRAP_ERR}" & Chr(31) & Err & Chr(31) & Error$\n'
+        f"End Function\n"
+        f"Function LoBridgeResult()\n"
+        f"    LoBridgeResult = LoBridgeValue\n"
+        f"End Function\n"
+    )
+    if lib.hasByName(_TRAP_MODULE):
+        lib.removeByName(_TRAP_MODULE)
+    lib.insertByName(_TRAP_MODULE, source)
+    try:
+        provider = doc.getScriptProvider()
+        base = f"vnd.sun.star.script:{lib_name}.{_TRAP_MODULE}"
+        status = provider.getScript(f"{base}.LoBridgeRun?language=Basic&location=document").invoke(
+            args, (), ()
+        )[0]
+        if status is None:
+            raise RuntimeError(
+                f"macro {macro} did not run: LibreOffice could not compile Basic library "
+                f"{lib_name!r}. A compile error in any module of a library stops every "
+                "procedure in it, silently (e.g. a constant division such as 1 / 0)."
+            )
+        status = str(status)
+        if status.startswith(_TRAP_ERR):
+            _, number, message = [*status.split("\x1f"), "", ""][:3]
+            raise RuntimeError(f"macro {macro} raised Basic runtime error {number}: {message}")
+        if status != _TRAP_OK:
+            raise RuntimeError(f"macro {macro}: unexpected answer from the wrapper: {status!r}")
+        return provider.getScript(f"{base}.LoBridgeResult?language=Basic&location=document").invoke(
+            (), (), ()
+        )[0]
+    finally:
+        with contextlib.suppress(Exception):
+            lib.removeByName(_TRAP_MODULE)
+
+
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -528,13 +611,21 @@ def _process(office: Office, request: dict[str, Any]) -> dict[str, Any]:
         macro_results = []
         for item in request.get("run") or []:
             t = time.monotonic()
-            url = _macro_url(item["macro"])
-            script = doc.getScriptProvider().getScript(url)
-            ret = script.invoke(tuple(item.get("args") or ()), (), ())
+            macro = str(item["macro"])
+            args = tuple(item.get("args") or ())
+            if item.get("trap_errors", True) and _TRAPPABLE.fullmatch(macro):
+                returned = _run_trapped(doc, macro, args)
+            else:
+                script = doc.getScriptProvider().getScript(_macro_url(macro))
+                returned = script.invoke(args, (), ())[0]
             if recalc:
                 doc.calculateAll()
             macro_results.append(
-                {"macro": url, "return": _jsonable(ret[0]), "seconds": time.monotonic() - t}
+                {
+                    "macro": _macro_url(macro),
+                    "return": _jsonable(returned),
+                    "seconds": time.monotonic() - t,
+                }
             )
         result["macros"] = macro_results
 

@@ -45,6 +45,7 @@ skip of :func:`require_libreoffice` into a failure.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import json
 import os
@@ -61,7 +62,6 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 import pytest
-import contextlib
 
 __all__ = [
     "ERROR_NAMES",
@@ -95,37 +95,19 @@ _SOFFICE_CANDIDATES = (
 )
 _PYTHON_CANDIDATES = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
 
-#: LibreOffice formula error codes (``XCell.getError()``) and what Calc shows.
+#: Excel names for LibreOffice formula error codes (``XCell.getError()``), as
+#: observed with LibreOffice 7.4.  Calc itself shows some of these differently
+#: (``SQRT(-1)`` gives 502 and displays ``Err:502``); codes not listed here
+#: (e.g. 522, circular reference, displayed ``Err:522``) fall back to the
+#: displayed text in :attr:`LoCell.error_name`.
 ERROR_NAMES: dict[int, str] = {
-    501: "#ERR501!",  # invalid character
-    502: "#NUM!",  # invalid argument (LibreOffice shows Err:502)
-    503: "#NUM!",  # invalid numeric value / overflow
-    504: "#VALUE!",  # error in parameter list (Err:504)
-    507: "#ERR507!",  # missing pair (parenthesis)
-    508: "#ERR508!",  # missing bracket
-    509: "#ERR509!",  # missing operator
-    510: "#ERR510!",  # missing variable
-    511: "#ERR511!",  # missing variable
-    512: "#ERR512!",  # formula overflow
-    513: "#ERR513!",  # string overflow
-    514: "#ERR514!",  # internal overflow
-    516: "#ERR516!",  # internal syntax error
-    517: "#ERR517!",  # internal syntax error
-    518: "#ERR518!",  # internal syntax error
-    519: "#VALUE!",  # no result / wrong data type
-    520: "#ERR520!",  # internal syntax error
-    521: "#ERR521!",  # internal syntax error
-    522: "#ERR522!",  # circular reference
-    523: "#ERR523!",  # calculation does not converge
-    524: "#REF!",  # invalid reference
-    525: "#NAME?",  # invalid name
-    526: "#ERR526!",  # internal syntax error
-    527: "#ERR527!",  # internal overflow
-    532: "#DIV/0!",  # division by zero
-    538: "#ERR538!",  # matrix too large
-    539: "#ERR539!",  # unsupported inline array content
-    540: "#ERR540!",  # external content disabled
-    32767: "#N/A",  # not available (NoValue)
+    502: "#NUM!",  # invalid argument, e.g. SQRT(-1); Calc displays "Err:502"
+    503: "#NUM!",  # numeric overflow, e.g. 10^400
+    519: "#VALUE!",  # wrong data type, e.g. "abc"+1
+    524: "#REF!",  # invalid reference (also a missing table totals row)
+    525: "#NAME?",  # unknown function or name
+    532: "#DIV/0!",
+    32767: "#N/A",  # NA(), failed lookups
 }
 
 CellType = Literal["EMPTY", "VALUE", "TEXT", "FORMULA"]
@@ -133,7 +115,11 @@ ResultType = Literal["EMPTY", "VALUE", "TEXT", "ERROR"]
 
 
 class LibreOfficeError(RuntimeError):
-    """LibreOffice or the bridge failed; ``stderr`` holds the bridge's log (soffice's output included)."""
+    """LibreOffice or the bridge failed.
+
+    ``stderr`` holds the bridge's log (soffice's own output included), ``traceback``
+    the bridge's Python traceback when a request failed inside it.
+    """
 
     def __init__(self, message: str, stderr: str = "", traceback: str = "") -> None:
         details = message
@@ -189,14 +175,14 @@ class LoCell:
 
     @property
     def error_name(self) -> str | None:
-        """Excel-style name of the error (``"#DIV/0!"``, ``"#N/A"``), or None when there is no error."""
+        """Excel-style name of the error (``"#DIV/0!"``, ``"#N/A"``); None without an error."""
         if not self.is_error:
             return None
-        return ERROR_NAMES.get(self.error, self.text or f"#ERR{self.error}!")
+        return ERROR_NAMES.get(self.error, self.text or f"Err:{self.error}")
 
     @property
     def python_value(self) -> float | str | None:
-        """The number for numeric results, the text for text results, None for empty cells and errors."""
+        """The number for numeric results, the text for text results, else None."""
         if self.result == "VALUE":
             return self.value
         if self.result == "TEXT":
@@ -375,6 +361,7 @@ def _python_can_import_uno(python: str) -> bool:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=30,
+            check=False,
             env=_clean_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -411,7 +398,7 @@ def libreoffice_available() -> str | None:
 
 
 def require_libreoffice() -> None:
-    """Skip the calling test when LibreOffice is unusable; fail instead when ``CI`` is ``"true"``."""
+    """Skip the calling test when LibreOffice is unusable; fail instead when ``CI=true``."""
     reason = libreoffice_available()
     if reason is None:
         return
@@ -438,6 +425,24 @@ _LIVE_SESSIONS: weakref.WeakSet[LibreOfficeSession] = weakref.WeakSet()
 def _close_live_sessions() -> None:
     for session in list(_LIVE_SESSIONS):
         session.close()
+
+
+def _group_members(pgid: int, *, name: str) -> list[int]:
+    """PIDs in process group ``pgid`` whose command name is ``name`` (Linux /proc)."""
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+            fields = stat[stat.rfind(")") + 2 :].split()
+            if comm == name and len(fields) > 2 and int(fields[2]) == pgid:
+                found.append(int(entry.name))
+    return found
 
 
 ReadSpec = Mapping[str, Sequence[str] | str]
@@ -468,7 +473,10 @@ class LibreOfficeSession:
         python, _ = _find_uno_python()
         assert soffice is not None and python is not None
         self.timeout = timeout
-        self._stderr_file: IO[bytes] = tempfile.TemporaryFile(prefix="lo_bridge_stderr_")
+        self._stderr_file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - closed in _finish
+            prefix="lo_bridge_stderr_"
+        )
+        self._final_stderr = ""
         self._buffer = b""
         started = time.monotonic()
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
@@ -510,6 +518,8 @@ class LibreOfficeSession:
         self.close()
 
     def _stderr(self) -> str:
+        if self._stderr_file.closed:
+            return self._final_stderr
         try:
             self._stderr_file.flush()
             self._stderr_file.seek(0)
@@ -574,9 +584,26 @@ class LibreOfficeSession:
         return answer
 
     def _kill(self) -> None:
+        """Stop a stuck bridge without leaving zombies.
+
+        soffice.bin is killed first, while its parent (oosplash, the bridge's
+        child) is alive to reap it; the bridge's pending UNO call then fails,
+        and on end of input it stops and exits.  Whatever is still there
+        after that is killed as a process group.  (Killing the whole group at
+        once orphans soffice.bin, and an init that does not reap orphans --
+        as in some containers -- keeps it as a zombie.)
+        """
         proc = self._proc
         if proc is None:
             return
+        for pid in _group_members(proc.pid, name="soffice.bin"):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=20)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -591,6 +618,9 @@ class LibreOfficeSession:
                 if stream is not None:
                     with contextlib.suppress(OSError):
                         stream.close()
+        if not self._stderr_file.closed:
+            self._final_stderr = self._stderr()
+            self._stderr_file.close()
         _LIVE_SESSIONS.discard(self)
 
     def close(self) -> None:
@@ -629,6 +659,7 @@ class LibreOfficeSession:
         macros: Sequence[str | tuple[str, Sequence[Any]]] = (),
         pdf: str | os.PathLike[str] | None = None,
         list_macros: bool = False,
+        trap_errors: bool = True,
         macros_enabled: bool = True,
         recalc: bool = True,
         timeout: float | None = None,
@@ -649,9 +680,11 @@ class LibreOfficeSession:
         runs: list[dict[str, Any]] = []
         for macro in macros:
             if isinstance(macro, str):
-                runs.append({"macro": macro, "args": []})
+                runs.append({"macro": macro, "args": [], "trap_errors": trap_errors})
             else:
-                runs.append({"macro": macro[0], "args": list(macro[1])})
+                runs.append(
+                    {"macro": macro[0], "args": list(macro[1]), "trap_errors": trap_errors}
+                )
         request = {
             "op": "process",
             "path": str(source),
@@ -740,7 +773,10 @@ def run_macro(
     used: Sequence[str] | Literal["*"] = (),
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Snapshot:
-    """Open ``path`` in a fresh LibreOffice, run ``macro`` (e.g. ``"VBAProject.Module1.SelfTest"``), read cells."""
+    """Open ``path`` in a fresh LibreOffice, run ``macro``, recalculate and read cells.
+
+    ``macro`` is e.g. ``"VBAProject.Module1.SelfTest"`` (library.module.procedure).
+    """
     with LibreOfficeSession(timeout=timeout) as session:
         return session.run_macro(path, macro, read, args=args, used=used)
 
@@ -805,9 +841,11 @@ def pdf_page_png(
 
 @pytest.fixture(scope="session")
 def libreoffice_session() -> Iterator[LibreOfficeSession]:
-    """A pytest fixture: one LibreOffice for the whole test session (skips or fails via require_libreoffice).
+    """Pytest fixture: one LibreOffice for the whole test session.
 
-    Make it visible with ``from tests.support.libreoffice import libreoffice_session`` in a ``conftest.py``.
+    Skips (or fails on CI) through :func:`require_libreoffice`.  Make it visible
+    with ``from tests.support.libreoffice import libreoffice_session`` in a
+    ``conftest.py``.
     """
     require_libreoffice()
     with LibreOfficeSession() as session:
