@@ -15,6 +15,7 @@ computed value).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -161,7 +162,7 @@ def coerce_decimal(raw: RawValue) -> Decimal:
     if isinstance(raw, bool):
         raise CellProblem("not-a-number", "must be a number, not TRUE/FALSE")
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if math.isnan(raw) or math.isinf(raw):
             raise CellProblem("not-a-number", "must be a number")
         return decimal_from_float(raw)
     if isinstance(raw, int):

@@ -251,15 +251,16 @@ def _strip_saved_results(path: Path, formulas: list[tuple[str, str]]) -> None:
     """Remove the saved result of the given formulas, as a workbook never recalculated has."""
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-    for name, part in list(parts.items()):
+    for name in list(parts):
         if not name.startswith("xl/worksheets/sheet"):
             continue
+        xml = parts[name]
         for _, text in formulas:
             formula = re.escape(text.lstrip("=").encode())
-            part = re.sub(rb"(<f>" + formula + rb"</f>)<v>[^<]*</v>", rb"\1", part)
-            part = re.sub(rb'(<c r="[A-Z]+\d+"[^>]*?) t="str"(>)(?=<f>' + formula + rb"</f></c>)",
-                          rb"\1\2", part)
-        parts[name] = part
+            xml = re.sub(rb"(<f>" + formula + rb"</f>)<v>[^<]*</v>", rb"\1", xml)
+            xml = re.sub(rb'(<c r="[A-Z]+\d+"[^>]*?) t="str"(>)(?=<f>' + formula + rb"</f></c>)",
+                         rb"\1\2", xml)
+        parts[name] = xml
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)

@@ -38,7 +38,7 @@ def test_merged_cells_warn_and_the_blank_rows_are_errors(validate: Validate) -> 
         ("D2", "merged-cells", "warning"),
         ("D3", "required", "error"), ("D4", "required", "error"),
     ]
-    merged = [i for i in result.issues if i.rule == "merged-cells"][0]
+    merged = next(i for i in result.issues if i.rule == "merged-cells")
     assert merged.message == (
         "Cells D2:D4 are merged; only the first cell holds a value, so the other rows read as "
         "blank. Unmerge them and fill in every row"
@@ -55,7 +55,8 @@ def test_hidden_rows_are_still_read(validate: Validate) -> None:
 
 def test_serial_numbers_and_text_dates_in_date_columns(validate: Validate) -> None:
     dept = clean_department()
-    dept.rows["Inventory"][0]["Last Counted"] = Serial(46309)  # 2026-10-14: 45658 is 2025-01-01, + 365 + 286
+    # 2026-10-14: serial 45658 is 2025-01-01, then 365 + 286 days.
+    dept.rows["Inventory"][0]["Last Counted"] = Serial(46309)
     dept.rows["Inventory"][1]["Last Counted"] = "2026-10-15"
     dept.rows["Schedule"][0]["Start"] = Serial(46309.375)  # 09:00
     dept.rows["Schedule"][0]["End"] = "2026-10-14T10:30"
@@ -71,7 +72,8 @@ def test_serial_numbers_and_text_dates_in_date_columns(validate: Validate) -> No
 
 def test_1904_date_system_is_honoured(validate: Validate) -> None:
     dept = clean_department(date1904=True)
-    dept.rows["Inventory"][0]["Last Counted"] = Serial(44847)  # 2026-10-14: 1,462 days less in the 1904 system
+    # 2026-10-14: 1,462 days less than its serial in the 1900 system.
+    dept.rows["Inventory"][0]["Last Counted"] = Serial(44847)
     result = validate(dept)
     assert list(result.issues) == []
     records = result.sheets["Inventory"].records

@@ -68,7 +68,9 @@ def _render_file(outcome: FileOutcome) -> list[str]:
 
 def _render_issues(issues: Sequence[Issue], indent: str = "  ") -> list[str]:
     width = max((len(issue.cell) for issue in issues), default=0)
+    def cell(issue: Issue) -> str:
+        return f"{issue.cell:<{width}}  " if width else ""
+
     return [
-        f"{indent}{issue.cell:<{width}}  {issue.severity.value:<7}  {issue.message}"
-        for issue in issues
+        f"{indent}{cell(issue)}{issue.severity.value:<7}  {issue.message}" for issue in issues
     ]

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_outcomes(outcomes))
-    if not outcomes:
+    if all(outcome.skipped for outcome in outcomes):
         print("backoffice: no .xlsx or .xlsm workbooks found", file=sys.stderr)
         return 2
     if any(outcome.failure is not None for outcome in outcomes):

@@ -20,8 +20,9 @@ class Found:
 def find_workbooks(paths: Iterable[Path]) -> list[Found]:
     """Files as given; folders searched recursively for .xlsx/.xlsm.
 
-    Excel's ``~$`` lock files and hidden files are passed over. A path that
-    does not exist raises :class:`FileNotFoundError`.
+    In folders, Excel's ``~$`` lock files and hidden files are passed over; a
+    lock file named on its own is returned as skipped. A path that does not
+    exist raises :class:`FileNotFoundError`.
     """
     found: list[Found] = []
     for path in paths:
@@ -40,8 +41,9 @@ def _in_folder(folder: Path) -> list[Found]:
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
-            found.append(Found(path, _skip_reason(path)))
+        # Lock files in a folder are passed over without a word: they are not workbooks.
+        if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES and not is_lock_file(path):
+            found.append(Found(path))
     return found
 
 

@@ -37,12 +37,14 @@ class WorkbookSource:
     """A workbook that passed the checks, ready for the package reader.
 
     ``content`` is the path itself, or the decrypted bytes in memory.
-    ``notes`` are things a person should know (open in Excel, decrypted).
+    ``notes`` are things a person should know (decrypted); ``warnings`` are
+    things that may make the data incomplete (open in Excel).
     """
 
     path: Path
     content: Path | bytes
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def open_binary(self) -> BinaryIO:
         if isinstance(self.content, bytes):
@@ -81,8 +83,8 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
     owner = excel_lock_owner(path)
     if owner is not None:
         who = f" by {owner}" if owner else ""
-        source.notes.append(
-            f"the workbook is open in Excel{who}; unsaved changes there are not included"
+        source.warnings.append(
+            f"The workbook is open in Excel{who}; unsaved changes there are not included"
         )
     return source
 

@@ -9,7 +9,7 @@ in any language of :mod:`addin.locales`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -62,9 +62,9 @@ def locate_table(grid: Grid, kind: SheetKind, file: str) -> SheetTable | HeaderN
     return HeaderNotFound(_no_header(grid, kind, file, searched, best_row, best_found))
 
 
-def _match_headers(cells: object, lookup: dict[str, str]) -> dict[str, int]:
+def _match_headers(cells: Sequence[RawValue], lookup: dict[str, str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for col, value in enumerate(cells):  # type: ignore[call-overload]
+    for col, value in enumerate(cells):
         key = lookup.get(normalise_header(value))
         if key is not None and key not in found:
             found[key] = col
@@ -174,7 +174,7 @@ def _merged_cells(grid: Grid, file: str, header: int) -> Iterator[Issue]:
         area = f"{grid.ref(first_row - grid.origin[0], first_col - grid.origin[1])}:" \
             f"{grid.ref(last_row - grid.origin[0], last_col - grid.origin[1])}"
         yield Issue(
-            file, grid.sheet, area.split(":")[0], "", "", "merged-cells",
+            file, grid.sheet, area.split(":", maxsplit=1)[0], "", "", "merged-cells",
             f"Cells {area} are merged; only the first cell holds a value, so the other rows "
             "read as blank. Unmerge them and fill in every row",
             Severity.WARNING,

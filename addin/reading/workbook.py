@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -30,6 +31,7 @@ class WorkbookFile:
     package: PackageInfo
     _calamine: CalamineWorkbook
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
@@ -54,7 +56,7 @@ class WorkbookFile:
             merged = self._calamine.get_sheet_by_name(name).merged_cell_ranges or []
         except CalamineError as exc:
             raise NotAWorkbook(self.path, f"sheet {name} cannot be read ({type(exc).__name__})") from None
-        rows: list[list[RawValue]] = values
+        rows = cast(list[list[RawValue]], values)
         _patch_blind_spots(rows, extras)
         return Grid(
             sheet=name,
@@ -96,4 +98,4 @@ def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
             book = CalamineWorkbook.from_path(str(source.content))
     except (CalamineError, OSError, ValueError) as exc:
         raise NotAWorkbook(path, f"the workbook cannot be read ({type(exc).__name__})") from None
-    return WorkbookFile(source, package, book, list(source.notes))
+    return WorkbookFile(source, package, book, list(source.notes), list(source.warnings))

@@ -14,7 +14,7 @@ from addin.issues import Issue, Severity, shown_value
 from addin.kinds import INFO_SHEET
 from addin.kinds.info import KEYS, PATTERN_REASONS, InfoModel
 from addin.reading.grid import Grid
-from addin.validation.coerce import coerce_cell, Problem, coercer_for, describe
+from addin.validation.coerce import Problem, coerce_cell, coercer_for, describe
 from addin.validation.rows import plain_reason
 
 

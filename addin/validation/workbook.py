@@ -47,7 +47,7 @@ def validate_workbook(path: Path, config: OrgConfig, today: date | None = None) 
     """
     book = open_workbook(path, config)
     grids = {name: book.grid(name) for name in _wanted_sheets(book)}
-    return validate_grids(path, grids, config, today, book.sheet_names, book.notes)
+    return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
 
 
 def _wanted_sheets(book: WorkbookFile) -> list[str]:
@@ -62,14 +62,15 @@ def validate_grids(
     today: date | None = None,
     sheet_names: list[str] | None = None,
     notes: list[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> WorkbookResult:
     """Validate sheets given as grids (from a file, or a live workbook via xlwings)."""
     file = str(path)
     names = sheet_names if sheet_names is not None else list(grids)
     result = WorkbookResult(path, None, notes=list(notes or []))
     result.issues.extend(
-        Issue(file, "", "", "", "", "open-in-excel", note.capitalize(), Severity.WARNING)
-        for note in result.notes if "open in Excel" in note
+        Issue(file, "", "", "", "", "open-in-excel", warning, Severity.WARNING)
+        for warning in warnings or []
     )
     by_key = {name.strip().casefold(): name for name in grids}
     period = currency = None

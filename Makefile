@@ -1,0 +1,34 @@
+# backoffice: the two commands a new machine needs (Python 3.11+ and make).
+#   make demo   set up .venv and run the main job on sample workbooks
+#   make test   set up .venv and run the whole suite: lint, type check, tests
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m tests.generator demo-output
+	-$(BIN)/backoffice validate demo-output
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check addin tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
