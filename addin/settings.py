@@ -115,6 +115,46 @@ class ReadLimits(_Section):
     max_cells_per_sheet: int = Field(default=20_000_000, gt=0)
 
 
+class Department(_Section):
+    """A department expected to submit a workbook every period."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9-]{2,10}$")]
+    name: Annotated[str, Field(min_length=1)]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    expected: bool = True
+
+
+DEFAULT_DEPARTMENTS = (
+    Department(code="FIN", name="Finance"),
+    Department(code="HR", name="Human Resources"),
+    Department(code="ADMIN", name="Administration"),
+    Department(code="IT", name="IT"),
+    Department(code="OPS", name="Operations"),
+    Department(code="LEGAL", name="Legal"),
+    Department(code="PROC", name="Procurement"),
+    Department(code="FAC", name="Facilities"),
+    Department(code="CS", name="Customer Service"),
+)
+
+
+class OrganisationSettings(_Section):
+    """Who the organisation is and how its report is made."""
+
+    name: str = "Our Organisation"
+    reporting_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    # A period's workbooks are due on this day of the following month.
+    due_day: Annotated[int, Field(ge=1, le=28)] = 5
+    # Where departments submit (the Submit button) and where reports go, relative
+    # to the configuration file's folder unless absolute.
+    inbox: Path = Path("inbox")
+    reports: Path = Path("reports")
+    # Payroll groups smaller than this are suppressed in the report.
+    min_group_size: Annotated[int, Field(ge=1)] = 3
+
+
+ExchangeRate = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+
+
 class OrgConfig(BaseSettings):
     """The whole organisation configuration file."""
 
@@ -122,6 +162,11 @@ class OrgConfig(BaseSettings):
         env_prefix="BACKOFFICE_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
+    organisation: OrganisationSettings = OrganisationSettings()
+    departments: tuple[Department, ...] = DEFAULT_DEPARTMENTS
+    # rates[period][currency]: units of that currency per one unit of the
+    # reporting currency, as rates are quoted (USD/VND 25,400 -> VND = 25400).
+    rates: dict[str, dict[str, ExchangeRate]] = Field(default_factory=dict)
     payroll: PayrollSettings = PayrollSettings()
     limits: ReadLimits = ReadLimits()
     # Passwords for encrypted workbooks, by file name pattern ("HR_*.xlsx").
@@ -138,6 +183,29 @@ class OrgConfig(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The environment overrides the file (passed as init values).
         return (env_settings, init_settings)
+
+    # Where the configuration was loaded from; relative paths are taken from its folder.
+    source: Path | None = None
+
+    @model_validator(mode="after")
+    def _departments_unique(self) -> Self:
+        codes = [department.code for department in self.departments]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"departments: code {', '.join(duplicates)} is listed twice")
+        return self
+
+    def rate(self, period: str, currency: str) -> Decimal | None:
+        """Units of ``currency`` per unit of the reporting currency, or ``None`` if missing."""
+        if currency == self.organisation.reporting_currency:
+            return Decimal(1)
+        return self.rates.get(period, {}).get(currency)
+
+    def resolve(self, path: Path) -> Path:
+        """``path`` taken relative to the configuration file's folder."""
+        if path.is_absolute() or self.source is None:
+            return path
+        return self.source.parent / path
 
     def password_for(self, path: Path) -> str | None:
         for pattern, secret in self.passwords.items():
@@ -156,6 +224,7 @@ def load_config(path: Path | str | None = None) -> OrgConfig:
     data: dict[str, Any] = {}
     if path is not None:
         data = _read_toml(Path(path))
+        data["source"] = Path(path).resolve()
     try:
         return OrgConfig(**data)
     except ValidationError as exc:
