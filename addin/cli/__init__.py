@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from addin import __version__
-from addin.cli import validate_cmd
+from addin.cli import consolidate_cmd, validate_cmd
 from addin.errors import BackofficeError
 
 EXIT_OK = 0
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"backoffice {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate_cmd.register(commands)
+    consolidate_cmd.register(commands)
     return parser
 
 

@@ -59,6 +59,13 @@ def needs_reorder(quantity_on_hand: Decimal, reorder_level: Decimal) -> bool:
     return quantity_on_hand <= reorder_level
 
 
+def suggested_order(
+    quantity_on_hand: Decimal, reorder_level: Decimal, reorder_quantity: Decimal
+) -> Decimal:
+    """What to order now: the item's Reorder Quantity when it needs reordering, else 0."""
+    return reorder_quantity if needs_reorder(quantity_on_hand, reorder_level) else ZERO
+
+
 class InventoryRow(RowModel):
     sku: str
     item_name: str

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from addin.cells import RawValue
+from addin.cells import RawValue, column_letter
 from addin.issues import Issue, Severity, shown_value
 from addin.kinds.base import RowContext, RowModel, SheetKind
 from addin.reading.table import SheetTable
@@ -37,6 +37,12 @@ class SheetResult:
     records: list[tuple[int, RowModel]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     present: bool = True
+    # Column key -> worksheet column letters, to name a record's cells later.
+    letters: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, key: str, row: int) -> str:
+        """A1 reference of column ``key`` in worksheet row ``row`` (1-based)."""
+        return f"{self.letters.get(key, '')}{row}"
 
     @property
     def rejected(self) -> int:
@@ -47,6 +53,7 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
     """Coerce, validate and check every data row of ``table``."""
     kind, grid = table.kind, table.grid
     result = SheetResult(kind, grid.sheet, rows_read=len(table.rows), issues=list(table.issues))
+    result.letters = {key: column_letter(col + grid.origin[1]) for key, col in table.columns.items()}
     coerced = coerce_rows(table, file)
     result.issues.extend(coerced.issues)
     bad_rows = {position for position, _ in coerced.bad_cells}

@@ -1,0 +1,152 @@
+"""Consolidation: a folder of department workbooks into one organisation report.
+
+:func:`build_report` reads and validates every workbook (in parallel worker
+processes when there are several), chooses what counts
+(:mod:`addin.consolidation.selection`) and builds the report's tables as data
+(:class:`ConsolidatedReport`). :func:`consolidate` also writes the report
+workbook, atomically. The command line, the scheduler and the Consolidate
+button all call :func:`consolidate`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from addin.consolidation import tables
+from addin.consolidation.model import ConsolidatedReport
+from addin.consolidation.partials import FilePartial, file_facts, read_partial
+from addin.consolidation.selection import choose_period, select
+from addin.consolidation.submissions import submissions
+from addin.errors import BackofficeError
+from addin.reading.discover import find_workbooks
+from addin.settings import OrgConfig
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 4
+
+
+class NothingToConsolidate(BackofficeError):
+    """No workbook could be included, so no report can be written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Reported after each workbook is read."""
+
+    files_done: int
+    files_total: int
+    rows_read: int
+    current: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ConsolidationRun:
+    """The outcome of :func:`consolidate`."""
+
+    report: ConsolidatedReport
+    report_path: Path
+    archived: Path | None
+    sha256: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    issues: int
+    note: str = ""
+
+
+def consolidate(
+    inbox: Path, out: Path, *, config: OrgConfig, period: str | None = None,
+    payroll_detail: bool = False, progress: Callable[[Progress], None] | None = None,
+    today: date | None = None, workers: int | None = None,
+) -> ConsolidationRun:
+    """Build the report for ``inbox`` and write it to ``out``.
+
+    Raises :class:`NothingToConsolidate` when no workbook can be included.
+    """
+    from addin.report import write_report  # noqa: PLC0415 - the writer imports this package
+
+    report = build_report(inbox, config=config, period=period, payroll_detail=payroll_detail,
+                          progress=progress, today=today, workers=workers)
+    written = write_report(report, out)
+    counts = [c for s in report.sources for c in s.sheets]
+    return ConsolidationRun(
+        report, written.path, written.archived, file_facts(written.path)[0],
+        sum(c.read for c in counts), sum(c.accepted for c in counts),
+        sum(c.rejected for c in counts), len(report.exceptions), written.note,
+    )
+
+
+def build_report(
+    inbox: Path, *, config: OrgConfig, period: str | None = None, payroll_detail: bool = False,
+    progress: Callable[[Progress], None] | None = None, today: date | None = None,
+    workers: int | None = None,
+) -> ConsolidatedReport:
+    """Read, validate and consolidate every workbook under ``inbox``, as data."""
+    if not inbox.is_dir():
+        raise NothingToConsolidate(f"{inbox}: no such folder")
+    today = today or date.today()
+    paths = [found.path for found in find_workbooks([inbox]) if not found.skipped]
+    partials = collect(paths, config, today, progress, workers)
+    chosen = choose_period(partials, period)
+    if chosen is None:
+        raise NothingToConsolidate(f"{inbox}: no readable department workbook was found")
+    selection = select(partials, chosen, config, submitted_at)
+    if not selection.included:
+        raise NothingToConsolidate(
+            f"{inbox}: no workbook for {chosen} could be included; see the messages above"
+        )
+    by_category, by_month, budget_ytd = tables.budget_tables(selection)
+    payroll, suppressed, changed, pay_totals, detail = tables.payroll_tables(
+        selection, config.organisation.min_group_size, payroll_detail)
+    stock_by_category, reorder, stock = tables.inventory_tables(selection)
+    calendar, conflicts, events = tables.schedule_tables(selection)
+    summary, totals = tables.summary_table(selection, budget_ytd, pay_totals, suppressed, stock,
+                                           events)
+    return ConsolidatedReport(
+        organisation=config.organisation.name, period=chosen,
+        reporting_currency=config.organisation.reporting_currency,
+        generated_at=datetime.now().astimezone().replace(microsecond=0),
+        summary=summary, totals=totals, budget_by_category=by_category, budget_by_month=by_month,
+        payroll=payroll, payroll_suppressed=changed, inventory_by_category=stock_by_category,
+        reorder=reorder, calendar=calendar, conflicts=conflicts,
+        submissions=submissions(selection, partials, inbox, config, submitted_at, today),
+        exceptions=tables.exceptions_table(selection), sources=selection.sources,
+        payroll_detail=detail, min_group_size=config.organisation.min_group_size,
+    )
+
+
+def submitted_at(partial: FilePartial) -> datetime:
+    """When a workbook was submitted: its file's modification time."""
+    return partial.modified
+
+
+def collect(
+    paths: Sequence[Path], config: OrgConfig, today: date,
+    progress: Callable[[Progress], None] | None = None, workers: int | None = None,
+) -> list[FilePartial]:
+    """Read every workbook, in worker processes when there are enough of them."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    results: list[FilePartial] = []
+    rows = 0
+
+    def done(partial: FilePartial) -> None:
+        nonlocal rows
+        results.append(partial)
+        rows += sum(count.read for count in partial.counts)
+        if progress is not None:
+            progress(Progress(len(results), len(paths), rows, partial.path))
+
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        for path in paths:
+            done(read_partial(path, config, today))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+            for partial in pool.map(read_partial, paths, [config] * len(paths),
+                                    [today] * len(paths), chunksize=1):
+                done(partial)
+    return results

@@ -1,0 +1,193 @@
+"""One workbook boiled down to what the organisation report needs.
+
+This runs in worker processes: a workbook is read and validated there, and
+only its partial results travel back (sums per group, and the few rows the
+report lists one by one), because shipping a million validated records
+between processes would cost more than reading them.
+
+Sums are exact ``Decimal`` in the department's own currency; conversion to
+the reporting currency happens once, in the parent, on these exact totals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from addin.consolidation.model import SheetCount
+from addin.errors import WorkbookError
+from addin.issues import Issue
+from addin.kinds.budget import BudgetRow
+from addin.kinds.inventory import InventoryRow, suggested_order
+from addin.kinds.payroll import PayrollRow
+from addin.kinds.schedule import ScheduleRow
+from addin.settings import OrgConfig
+from addin.validation.batch import failure_issue
+from addin.validation.workbook import WorkbookResult, validate_workbook
+
+ZERO = Decimal(0)
+PAY_FIELDS = (
+    "base_salary", "allowances", "overtime_pay", "gross_pay", "income_tax", "deductions", "net_pay"
+)
+
+
+@dataclass(slots=True)
+class Employee:
+    """One accepted payroll row, kept for cross-department checks and the detail sheet."""
+
+    employee_id: str
+    cell: str  # of the Employee ID, e.g. "A7"
+    employment_type: str
+    pay: tuple[Decimal, ...]  # in PAY_FIELDS order
+    full_name: str
+    position: str
+    bank_account: str | None
+
+
+@dataclass(slots=True)
+class Event:
+    """One accepted Schedule row."""
+
+    event_id: str
+    cell: str  # of the Event ID, e.g. "A12"
+    title: str
+    type: str
+    start: datetime
+    end: datetime
+    location: str | None
+    owner: str
+    attendees: int
+
+
+@dataclass(slots=True)
+class ReorderItem:
+    sku: str
+    item_name: str
+    location: str
+    quantity_on_hand: Decimal
+    reorder_level: Decimal
+    order_quantity: Decimal
+    unit_cost: Decimal
+    supplier: str | None
+
+
+@dataclass(slots=True)
+class FilePartial:
+    """What one workbook contributes; picklable, small."""
+
+    path: Path
+    sha256: str
+    size: int
+    modified: datetime
+    failure: Issue | None = None
+    department: str | None = None
+    department_name: str | None = None
+    period: str | None = None
+    currency: str | None = None
+    template_version: int | None = None
+    issues: list[Issue] = field(default_factory=list)
+    counts: list[SheetCount] = field(default_factory=list)
+    extra_sheets: list[str] = field(default_factory=list)
+    # Budget: (month, category) -> [budget, actual, rows with an Actual].
+    budget: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    employees: list[Employee] = field(default_factory=list)
+    # Inventory: category -> [items, stock value]
+    stock: dict[str, list[Any]] = field(default_factory=dict)
+    reorder: list[ReorderItem] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.failure is None
+
+
+def file_facts(path: Path) -> tuple[str, int, datetime]:
+    """SHA-256, size and modification time of ``path``."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    stat = path.stat()
+    return digest.hexdigest(), stat.st_size, datetime.fromtimestamp(stat.st_mtime).astimezone()
+
+
+def read_partial(path: Path, config: OrgConfig, today: date) -> FilePartial:
+    """Read, validate and boil down one workbook (runs in a worker process)."""
+    sha256, size, modified = file_facts(path)
+    partial = FilePartial(path, sha256, size, modified)
+    try:
+        result = validate_workbook(path, config, today)
+    except WorkbookError as exc:
+        partial.failure = failure_issue(exc)
+        return partial
+    _take_info(partial, result)
+    partial.issues = list(result.issues)
+    partial.extra_sheets = result.extra_sheets
+    for name, sheet in result.sheets.items():
+        partial.counts.append(SheetCount(name, sheet.rows_read, len(sheet.records), sheet.rejected))
+    _boil_down(partial, result, config)
+    return partial
+
+
+def _take_info(partial: FilePartial, result: WorkbookResult) -> None:
+    info = result.info
+    if info is not None:
+        partial.department = info.department_code
+        partial.department_name = info.department_name
+        partial.period = info.period
+        partial.currency = info.currency
+        partial.template_version = info.template_version
+
+
+def _boil_down(partial: FilePartial, result: WorkbookResult, config: OrgConfig) -> None:
+    budget: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [ZERO, ZERO, 0])
+    for _, record in result.sheets["Budget"].records:
+        assert isinstance(record, BudgetRow)
+        sums = budget[(record.period, record.category)]
+        sums[0] += record.budget
+        if record.actual is not None:
+            sums[1] += record.actual
+            sums[2] += 1
+    partial.budget = dict(budget)
+    payroll = result.sheets["Payroll"]
+    for row, record in payroll.records:
+        assert isinstance(record, PayrollRow)
+        pay = record.pay(config.payroll, partial.currency)
+        amounts = (record.base_salary, record.allowances, pay.overtime_pay, pay.gross_pay,
+                   pay.income_tax, record.deductions, pay.net_pay)
+        partial.employees.append(
+            Employee(record.employee_id, payroll.cell("employee_id", row), record.employment_type,
+                     amounts,
+                     record.full_name, record.position, record.bank_account)
+        )
+    _boil_down_inventory(partial, result)
+    schedule = result.sheets["Schedule"]
+    for row, record in schedule.records:
+        assert isinstance(record, ScheduleRow)
+        partial.events.append(
+            Event(record.event_id, schedule.cell("event_id", row), record.title, record.type,
+                  record.start, record.end, record.location, record.owner, int(record.attendees))
+        )
+
+
+def _boil_down_inventory(partial: FilePartial, result: WorkbookResult) -> None:
+    stock: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
+    for _, record in result.sheets["Inventory"].records:
+        assert isinstance(record, InventoryRow)
+        sums = stock[record.category]
+        sums[0] += 1
+        sums[1] += record.stock_value
+        if record.needs_reorder:
+            partial.reorder.append(
+                ReorderItem(record.sku, record.item_name, record.location,
+                            record.quantity_on_hand, record.reorder_level,
+                            suggested_order(record.quantity_on_hand, record.reorder_level,
+                                            record.reorder_quantity),
+                            record.unit_cost, record.supplier)
+            )
+    partial.stock = dict(stock)

@@ -1,0 +1,151 @@
+"""Who submitted, when, and what changed since last time.
+
+A period's workbooks are due on ``organisation.due_day`` of the following
+month (end of that day, local time). "Received at" is the submission receipt's
+time when the Submit button left one beside the workbook, else the file's
+modification time.
+
+"What changed" compares a department's workbook with, in order of preference,
+the newest earlier version of the same period kept in the inbox's
+``.versions`` folder, or the department's workbook for the previous period.
+Rows are matched by each sheet's key (Account Code and month, Employee ID,
+SKU and Location, Event ID).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from addin.consolidation.model import SheetChange, Submission
+from addin.consolidation.partials import FilePartial
+from addin.consolidation.selection import Selection
+from addin.errors import WorkbookError
+from addin.kinds import DATA_KINDS
+from addin.kinds.base import RowModel
+from addin.settings import OrgConfig
+from addin.validation.workbook import WorkbookResult, validate_workbook
+
+VERSIONS_FOLDER = ".versions"
+ZERO = Decimal(0)
+
+
+def due_date(period: str, due_day: int) -> date:
+    year, month = int(period[:4]), int(period[5:7])
+    return date(year + month // 12, month % 12 + 1, due_day)
+
+
+def previous_period(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def submissions(
+    selection: Selection, partials: Sequence[FilePartial], inbox: Path, config: OrgConfig,
+    submitted_at: Callable[[FilePartial], datetime], today: date,
+) -> list[Submission]:
+    due = due_date(selection.period, config.organisation.due_day)
+    included = {i.department: i for i in selection.included}
+    expected = [(d.code, d.name) for d in config.departments if d.expected]
+    others = sorted((code, i.partial.department_name or code) for code, i in included.items()
+                    if code not in {code for code, _ in expected})
+    result: list[Submission] = []
+    for code, name in [*expected, *others]:
+        chosen = included.get(code)
+        if chosen is None:
+            result.append(Submission(code, name, False, due))
+            continue
+        partial = chosen.partial
+        received_at = submitted_at(partial)
+        submission = Submission(
+            code, partial.department_name or name, True, due, received_at,
+            received_at.date() <= due, partial.path, partial.template_version,
+            sum(c.accepted for c in _counts(selection, partial.path)),
+            sum(c.rejected for c in _counts(selection, partial.path)),
+        )
+        _compare(submission, partial, partials, inbox, config, today)
+        result.append(submission)
+    return result
+
+
+def _counts(selection: Selection, path: Path) -> list[Any]:
+    return next(s.sheets for s in selection.sources if s.path == path)
+
+
+def _compare(
+    submission: Submission, partial: FilePartial, partials: Sequence[FilePartial], inbox: Path,
+    config: OrgConfig, today: date,
+) -> None:
+    found = _comparison_file(partial, partials, inbox)
+    if found is None:
+        return
+    path, label = found
+    try:
+        current = validate_workbook(partial.path, config, today)
+        previous = validate_workbook(path, config, today)
+    except WorkbookError:
+        submission.compared_with = f"{label} (unreadable)"
+        return
+    submission.compared_with = label
+    submission.changes, submission.total_changes = changes_between(current, previous, config)
+
+
+def _comparison_file(
+    partial: FilePartial, partials: Sequence[FilePartial], inbox: Path
+) -> tuple[Path, str] | None:
+    stem = f"{partial.department}_{partial.period}"
+    versions = sorted((inbox / VERSIONS_FOLDER).glob(f"{stem} *.xlsx"))
+    if versions:
+        newest = versions[-1]
+        stamp = newest.stem[len(stem) + 1:]
+        return newest, f"earlier version of {partial.period} ({stamp})"
+    assert partial.period is not None
+    before = previous_period(partial.period)
+    earlier = [p for p in partials
+               if p.department == partial.department and p.period == before and p.readable]
+    if earlier:
+        newest_earlier = max(earlier, key=lambda p: p.modified)
+        return newest_earlier.path, before
+    return None
+
+
+def changes_between(
+    current: WorkbookResult, previous: WorkbookResult, config: OrgConfig
+) -> tuple[list[SheetChange], dict[str, Decimal]]:
+    """Rows added, removed and changed per sheet, and the change in headline totals."""
+    changes: list[SheetChange] = []
+    for name, kind in DATA_KINDS.items():
+        now = _keyed(current, name, kind.unique_keys[0])
+        before = _keyed(previous, name, kind.unique_keys[0])
+        changed = sum(1 for key in now.keys() & before.keys() if now[key] != before[key])
+        changes.append(SheetChange(name, len(now.keys() - before.keys()),
+                                   len(before.keys() - now.keys()), changed))
+    currency = current.info.currency if current.info else None
+    now_totals = headline_totals(current, config, currency)
+    before_totals = headline_totals(previous, config, currency)
+    return changes, {k: now_totals[k] - before_totals[k] for k in now_totals}
+
+
+def _keyed(result: WorkbookResult, sheet: str, key: tuple[str, ...]) -> dict[tuple[Any, ...], Any]:
+    records: list[tuple[int, RowModel]] = result.sheets[sheet].records
+    return {tuple(getattr(r, k) for k in key): r.model_dump() for _, r in records}
+
+
+def headline_totals(
+    result: WorkbookResult, config: OrgConfig, currency: str | None
+) -> dict[str, Decimal]:
+    """Budget, Actual, Gross Pay, Net Pay and Stock Value of one workbook, own currency."""
+    totals = dict.fromkeys(("Budget", "Actual", "Gross Pay", "Net Pay", "Stock Value"), ZERO)
+    for _, budget in result.sheets["Budget"].records:
+        totals["Budget"] += budget.budget  # type: ignore[attr-defined]
+        totals["Actual"] += budget.actual or ZERO  # type: ignore[attr-defined]
+    for _, employee in result.sheets["Payroll"].records:
+        pay = employee.pay(config.payroll, currency)  # type: ignore[attr-defined]
+        totals["Gross Pay"] += pay.gross_pay
+        totals["Net Pay"] += pay.net_pay
+    for _, item in result.sheets["Inventory"].records:
+        totals["Stock Value"] += item.stock_value  # type: ignore[attr-defined]
+    return totals

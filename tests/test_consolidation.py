@@ -1,0 +1,203 @@
+"""Consolidating a generated organisation: every figure to the cent, nothing lost.
+
+Expected figures are computed here from the generator's raw rows, with the
+contract's formulas written out again, not through the code under test.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from addin.consolidation import NothingToConsolidate, build_report
+from addin.consolidation.model import ConsolidatedReport
+from addin.settings import OrgConfig
+from tests.conftest import TODAY
+from tests.generator import Department, clean_department, payroll_rows, write_workbook
+
+CENT = Decimal("0.01")
+RATES = {"USD": Decimal(1), "VND": Decimal(25400), "CNY": Decimal("7.1")}
+# Tax schedules, written out again from the configuration's documentation.
+BRACKETS = {
+    "USD": [(1000, "0"), (4000, "0.10"), (10000, "0.20"), (None, "0.30")],
+    "VND": [(5_000_000, "0.05"), (10_000_000, "0.10"), (18_000_000, "0.15"),
+            (32_000_000, "0.20"), (52_000_000, "0.25"), (80_000_000, "0.30"), (None, "0.35")],
+    "CNY": [(3000, "0.03"), (12000, "0.10"), (25000, "0.20"), (35000, "0.25"), (55000, "0.30"),
+            (80000, "0.35"), (None, "0.45")],
+}
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def tax(gross: Decimal, currency: str) -> Decimal:
+    owed, lower = Decimal(0), Decimal(0)
+    for upper, rate in BRACKETS[currency]:
+        top = gross if upper is None else min(gross, Decimal(upper))
+        if top > lower:
+            owed += (top - lower) * Decimal(rate)
+        if upper is None or gross <= upper:
+            break
+        lower = Decimal(upper)
+    return cents(owed)
+
+
+def expected_pay(row: dict[str, object], currency: str) -> tuple[Decimal, Decimal]:
+    base, allowances = Decimal(str(row["Base Salary"])), Decimal(str(row["Allowances"]))
+    hours, deductions = Decimal(str(row["Overtime Hours"])), Decimal(str(row["Deductions"]))
+    gross = base + allowances + cents(hours * base / 160 * Decimal("1.5"))
+    return gross, gross - tax(gross, currency) - deductions
+
+
+@dataclass
+class Org:
+    inbox: Path
+    departments: dict[str, Department]
+    # Rows planted as bad, by department and sheet: positions in dept.rows.
+    rejected: dict[tuple[str, str], set[int]]
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Org:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fin = clean_department(code="FIN", name="Finance")
+    fin.rows["Budget"][2]["Actual"] = Decimal("-300")
+    hr = clean_department(code="HR", name="Human Resources", currency="VND")
+    hr.rows["Payroll"] = payroll_rows(seed=5, id_prefix="H")
+    hr.rows["Payroll"][1]["Overtime Hours"] = 250
+    for row in hr.rows["Budget"]:
+        row.update({"Budget": Decimal(str(row["Budget"])) * 25000,
+                    "Actual": Decimal(str(row["Actual"])) * 25000})
+    it = clean_department(code="IT", name="IT", currency="CNY")
+    it.rows["Payroll"] = payroll_rows(seed=6, id_prefix="T")
+    it.rows["Payroll"][0]["Employee ID"] = "E1001"  # also on Finance's payroll
+    for name, dept in (("FIN", fin), ("HR", hr), ("IT", it)):
+        write_workbook(inbox / f"{name}_2026-10.xlsx", dept)
+    copy = write_workbook(inbox / "HR_2026-10 - Copy.xlsx", clean_department(
+        code="HR", name="Human Resources", currency="VND"))
+    os.utime(copy, (1_700_000_000, 1_700_000_000))  # older than the real one
+    write_workbook(inbox / "LEGAL_2026-10.xlsx", clean_department(code="LEGAL", name="Legal",
+                                                                   currency="EUR"))
+    (inbox / "archive").mkdir()
+    write_workbook(inbox / "archive" / "FIN_2026-09.xlsx",
+                   clean_department(code="FIN", period="2026-09"))
+    (inbox / "notes.xlsx").write_text("a,b\n1,2\n")
+    rejected = {("FIN", "Budget"): {2}, ("HR", "Payroll"): {1}, ("IT", "Payroll"): {0},
+                ("FIN", "Payroll"): {0}}
+    return Org(inbox, {"FIN": fin, "HR": hr, "IT": it}, rejected)
+
+
+def config() -> OrgConfig:
+    return OrgConfig(rates={"2026-10": {"VND": RATES["VND"], "CNY": RATES["CNY"]}})
+
+
+@pytest.fixture
+def report(org: Org) -> ConsolidatedReport:
+    return build_report(org.inbox, config=config(), today=TODAY, workers=1)
+
+
+def clean_rows(org: Org, code: str, sheet: str) -> list[dict[str, object]]:
+    bad = org.rejected.get((code, sheet), set())
+    return [row for i, row in enumerate(org.departments[code].rows[sheet]) if i not in bad]
+
+
+def test_summary_figures_to_the_cent(org: Org, report: ConsolidatedReport) -> None:
+    rows = {row["Department Code"]: row for row in report.summary.to_dict(orient="records")}
+    assert sorted(rows) == ["FIN", "HR", "IT"]
+    for code, dept in org.departments.items():
+        rate = RATES[dept.currency]
+        budget = cents(sum(Decimal(str(r["Budget"])) for r in clean_rows(org, code, "Budget"))
+                       / rate)
+        actual = cents(sum(Decimal(str(r["Actual"])) for r in clean_rows(org, code, "Budget"))
+                       / rate)
+        pays = [expected_pay(r, dept.currency) for r in clean_rows(org, code, "Payroll")]
+        stock = cents(sum(Decimal(str(r["Quantity On Hand"])) * Decimal(str(r["Unit Cost"]))
+                          for r in clean_rows(org, code, "Inventory")) / rate)
+        row = rows[code]
+        assert (row["Budget"], row["Actual"], row["Variance"]) == (budget, actual, actual - budget)
+        assert row["Headcount"] == len(pays)
+        assert row["Gross Pay"] == cents(sum(g for g, _ in pays) / rate)
+        assert row["Net Pay"] == cents(sum(n for _, n in pays) / rate)
+        assert row["Stock Value"] == stock
+        assert row["Currency"] == dept.currency
+    assert report.totals["Budget"] == sum(r["Budget"] for r in rows.values())
+    assert report.totals["Gross Pay"] == sum(r["Gross Pay"] for r in rows.values())
+    assert report.totals["Headcount"] == 5 + 5 + 5
+
+
+def test_rows_read_equal_accepted_plus_rejected(report: ConsolidatedReport) -> None:
+    for source in report.sources:
+        for count in source.sheets:
+            assert count.read == count.accepted + count.rejected, (source.path, count)
+    statuses = {source.path.name: (source.status, source.rate) for source in report.sources}
+    assert statuses == {
+        "FIN_2026-10.xlsx": ("included", Decimal(1)),
+        "HR_2026-10.xlsx": ("included", Decimal(25400)),
+        "IT_2026-10.xlsx": ("included", Decimal("7.1")),
+        "HR_2026-10 - Copy.xlsx": ("superseded", None),
+        "LEGAL_2026-10.xlsx": ("rejected", None),
+        "FIN_2026-09.xlsx": ("other-period", None),
+        "notes.xlsx": ("unreadable", None),
+    }
+    fin = next(s for s in report.sources if s.path.name == "FIN_2026-10.xlsx")
+    assert [(c.sheet, c.read, c.accepted, c.rejected) for c in fin.sheets] == [
+        ("Budget", 8, 7, 1), ("Payroll", 6, 5, 1), ("Inventory", 6, 6, 0), ("Schedule", 5, 5, 0),
+    ]
+    legal = next(s for s in report.sources if s.path.name == "LEGAL_2026-10.xlsx")
+    assert legal.note == ('no exchange rate for EUR in 2026-10; add it to the configuration '
+                          'under [rates."2026-10"]; no row is included')
+    assert all(c.accepted == 0 and c.rejected == c.read for c in legal.sheets)
+
+
+def test_exceptions_list_exactly_the_planted_problems(org: Org, report: ConsolidatedReport) -> None:
+    found = [(Path(str(r["File"])).name, r["Sheet"], r["Cell"], r["Rule"])
+             for r in report.exceptions.to_dict(orient="records")]
+    assert sorted(found) == sorted([
+        ("FIN_2026-10.xlsx", "Budget", "F4", "minimum"),
+        ("FIN_2026-10.xlsx", "Payroll", "A2", "employee-in-two-departments"),
+        ("IT_2026-10.xlsx", "Payroll", "A2", "employee-in-two-departments"),
+        ("HR_2026-10.xlsx", "Payroll", "G3", "maximum"),
+        ("HR_2026-10 - Copy.xlsx", "", "", "workbook-superseded"),
+        ("LEGAL_2026-10.xlsx", "", "", "workbook-rejected"),
+        ("notes.xlsx", "", "", "not-a-workbook"),
+    ])
+    shared = report.exceptions[report.exceptions["Rule"] == "employee-in-two-departments"]
+    assert next(iter(shared["Message"])) == (
+        "Employee ID E1001 is also on the payroll of IT (IT_2026-10.xlsx, Payroll!A2); an "
+        "employee is paid by one department, so neither row is counted"
+    )
+
+
+def test_submissions_name_missing_departments(report: ConsolidatedReport) -> None:
+    assert [s.department for s in report.missing] == ["ADMIN", "OPS", "LEGAL", "PROC", "FAC", "CS"]
+    received = {s.department: s for s in report.submissions if s.received}
+    assert sorted(received) == ["FIN", "HR", "IT"]
+    assert (received["FIN"].rows_accepted, received["FIN"].rows_rejected) == (23, 2)
+
+
+def test_booking_conflicts_name_both_departments_and_cells(report: ConsolidatedReport) -> None:
+    # The three departments share the generator's meeting rooms at the same times.
+    first = report.conflicts.to_dict(orient="records")[0]
+    assert (first["Location"], first["First Department"], first["Second Department"]) == (
+        "Boardroom", "FIN", "HR")
+    assert (first["First Source"], first["Second Source"]) == (
+        "FIN_2026-10.xlsx Schedule!A4", "HR_2026-10.xlsx Schedule!A4")
+    assert len(report.conflicts) == 5 * 3  # each of 5 slots: FIN-HR, FIN-IT, HR-IT
+
+
+def test_the_same_inputs_give_the_same_numbers(org: Org, report: ConsolidatedReport) -> None:
+    again = build_report(org.inbox, config=config(), today=TODAY, workers=2)
+    assert again.summary.equals(report.summary)
+    assert again.totals == report.totals
+
+
+def test_nothing_to_consolidate(tmp_path: Path) -> None:
+    (tmp_path / "x.xlsx").write_text("not a workbook")
+    with pytest.raises(NothingToConsolidate, match="no readable department workbook"):
+        build_report(tmp_path, config=config(), today=TODAY)
