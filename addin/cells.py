@@ -151,10 +151,13 @@ _FLOAT_PLACES: Final = Decimal("1e-9")
 
 def decimal_from_float(number: float) -> Decimal:
     """Exact decimal of what Excel shows for a number cell (shortest repr, noise removed)."""
-    value = Decimal(repr(number))
-    if value.as_tuple().exponent < -9:  # type: ignore[operator]
-        value = value.quantize(_FLOAT_PLACES).normalize()
-    return value if value != 0 else Decimal(0)
+    text = repr(number)
+    value = Decimal(text)
+    # Only long or exponent forms can carry noise below 1e-9; most amounts skip this.
+    if len(text) > 15 or "e" in text:
+        if value.as_tuple().exponent < -9:  # type: ignore[operator]
+            value = value.quantize(_FLOAT_PLACES).normalize()
+    return value if value else Decimal(0)
 
 
 def coerce_decimal(raw: RawValue) -> Decimal:

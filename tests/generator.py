@@ -347,7 +347,7 @@ def schedule_rows(count: int = 5, seed: int = 4) -> list[dict[str, object]]:
     rng = random.Random(seed)
     rows: list[dict[str, object]] = []
     for index in range(count):
-        start = datetime(2026, 10, 1 + index * 3, 9 + rng.randrange(0, 6))
+        start = datetime(2026, 10, 1 + index * 3 % 30, 9 + rng.randrange(0, 6))
         rows.append({
             "Event ID": f"EV-{index + 1:03d}", "Title": f"Team meeting {index + 1}",
             "Type": "Meeting", "Start": start, "End": start + timedelta(hours=1),

@@ -89,7 +89,7 @@ def income_tax(gross_pay: Decimal, brackets: tuple[TaxBracket, ...]) -> Decimal:
         upper = bracket.up_to
         if gross_pay <= lower:
             break
-        taxed = gross_pay - lower if upper is None else min(gross_pay, upper) - lower
+        taxed = (upper if upper is not None and gross_pay > upper else gross_pay) - lower
         tax += taxed * bracket.rate
         if upper is None:
             break

@@ -37,7 +37,7 @@ class SheetTable:
     grid: Grid
     header_row: int
     columns: dict[str, int]
-    rows: list[tuple[int, list[RawValue]]] = field(default_factory=list)
+    rows: list[tuple[int, Sequence[RawValue]]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -106,8 +106,9 @@ def _table(
     table = SheetTable(kind, grid, header, found)
     table.issues.extend(_unknown_columns(grid, kind, file, header, lookup))
     data_cols = sorted(found.values())
-    for row, cells in _rows_below(grid, header):
-        if not any(not is_blank(_at(cells, col)) for col in data_cols):
+    for row in range(header + 1, len(grid.rows)):
+        cells = grid.rows[row]
+        if _is_blank_row(cells, data_cols):
             continue
         if grid.origin[0] + row in grid.totals_rows:
             continue
@@ -120,17 +121,21 @@ def _table(
                 )
             )
             continue
-        table.rows.append((row, list(cells)))
+        table.rows.append((row, cells))
     table.issues.extend(_merged_cells(grid, file, header))
     return table
 
 
-def _rows_below(grid: Grid, header: int) -> Iterator[tuple[int, list[RawValue]]]:
-    for row in range(header + 1, len(grid.rows)):
-        yield row, list(grid.rows[row])
+def _is_blank_row(cells: Sequence[RawValue], data_cols: list[int]) -> bool:
+    """No input cell of the row holds anything (spaces count as nothing)."""
+    # Most rows are data with their first column filled: decide those without a loop.
+    first = _at(cells, data_cols[0])
+    if type(first) is str and first and not first[0].isspace():
+        return False
+    return all(is_blank(_at(cells, col)) for col in data_cols)
 
 
-def _at(cells: list[RawValue], col: int) -> RawValue:
+def _at(cells: Sequence[RawValue], col: int) -> RawValue:
     return cells[col] if col < len(cells) else None
 
 
@@ -140,7 +145,7 @@ TOTAL_LABELS: Final = frozenset(
 )
 
 
-def _is_total_label_row(cells: list[RawValue], data_cols: list[int]) -> bool:
+def _is_total_label_row(cells: Sequence[RawValue], data_cols: list[int]) -> bool:
     """A row labelled Total in its first filled cell is a totals row, not data."""
     for col in data_cols:
         value = _at(cells, col)

@@ -52,8 +52,9 @@ class WorkbookFile:
     def grid(self, name: str) -> Grid:
         extras = self.package.sheets[name]
         try:
-            values = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            merged = self._calamine.get_sheet_by_name(name).merged_cell_ranges or []
+            sheet = self._calamine.get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
         except CalamineError as exc:
             raise NotAWorkbook(self.path, f"sheet {name} cannot be read ({type(exc).__name__})") from None
         rows = cast(list[list[RawValue]], values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from addin import cells
@@ -63,38 +63,75 @@ class CoercedRows:
 
 
 def coerce_rows(table: SheetTable, file: str) -> CoercedRows:
-    """Coerce every input column of ``table``'s data rows."""
+    """Coerce every input column of ``table``'s data rows.
+
+    Each column goes through a fast path that handles the usual cell (a number
+    in a money column, text in a text column) inline; anything else (blanks,
+    text numbers, errors, odd types) takes the full rules of :func:`coerce_cell`.
+    """
     grid = table.grid
-    result = CoercedRows([{} for _ in table.rows])
+    count = len(table.rows)
+    keys: list[str] = []
+    columns: list[list[Any]] = []
+    issues: list[Issue] = []
+    bad: set[tuple[int, str]] = set()
     for column in table.kind.columns:
         col = table.columns.get(column.key)
+        keys.append(column.key)
         if col is None:
-            if column.blank_default is not None:
-                for values in result.values:
-                    values[column.key] = column.blank_default
+            columns.append([column.blank_default] * count)
             continue
-        coerce = coercer_for(column, grid.epoch)
-        for position, (row, row_cells) in enumerate(table.rows):
-            raw = row_cells[col] if col < len(row_cells) else None
-            outcome = coerce_cell(column, coerce, raw)
+        raws = [cells[col] if col < len(cells) else None for _, cells in table.rows]
+        fast = _fast_path(column, grid.epoch)
+        values = [fast(raw) for raw in raws]
+        slow = coercer_for(column, grid.epoch)
+        for position, value in enumerate(values):
+            if value is not _SLOW:
+                continue
+            raw = raws[position]
+            outcome = coerce_cell(column, slow, raw)
             if isinstance(outcome, Problem):
-                severity = outcome.severity
-                result.issues.append(
+                row = table.rows[position][0]
+                issues.append(
                     Issue(
                         file, grid.sheet, grid.ref(row, col), column.header, shown_value(raw),
-                        outcome.rule, describe(column.header, raw, outcome.reason), severity,
-                        grid.origin[0] + row + 1,
+                        outcome.rule, describe(column.header, raw, outcome.reason),
+                        outcome.severity, grid.origin[0] + row + 1,
                     )
                 )
-                if severity is Severity.ERROR:
-                    result.bad_cells.add((position, column.key))
-                    continue
-            if outcome is not OMIT:
-                result.values[position][column.key] = (
-                    outcome.value if isinstance(outcome, Problem) else outcome
-                )
+                if outcome.severity is Severity.ERROR:
+                    bad.add((position, column.key))
+                outcome = outcome.value
+            values[position] = None if outcome is OMIT else outcome
+        columns.append(values)
+    rows = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] \
+        if columns else [{} for _ in range(count)]
+    for position, key in bad:
+        del rows[position][key]  # the model never sees a cell that did not coerce
+    result = CoercedRows(rows, issues, bad)
     _check_identifiers(table, file, result)
     return result
+
+
+_SLOW: Any = object()  # "take the full rules": a blank, a text number, an error, ...
+
+
+def _fast_path(column: Column, epoch: datetime) -> Coercer:
+    """A cheap conversion of the usual cell of ``column``, or ``_SLOW``."""
+    match column.type:
+        case ColumnType.TEXT:
+            return lambda raw: s if type(raw) is str and (s := raw.strip()) else _SLOW
+        case ColumnType.MONEY | ColumnType.NUMBER:
+            return lambda raw: cells.decimal_from_float(raw) if type(raw) is float else _SLOW
+        case ColumnType.CHOICE:
+            lookup = {choice.casefold(): choice for choice in column.choices}
+            return lambda raw: lookup.get(raw.strip().casefold(), _SLOW) \
+                if type(raw) is str else _SLOW
+        case ColumnType.DATE:
+            return lambda raw: raw if type(raw) is date else _SLOW
+        case ColumnType.DATETIME:
+            return lambda raw: raw if type(raw) is datetime or type(raw) is date else _SLOW
+    return lambda raw: _SLOW
 
 
 @dataclass(frozen=True, slots=True)

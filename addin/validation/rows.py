@@ -8,7 +8,7 @@ where a pydantic error location becomes a cell reference.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from operator import itemgetter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -57,15 +57,20 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
     coerced = coerce_rows(table, file)
     result.issues.extend(coerced.issues)
     bad_rows = {position for position, _ in coerced.bad_cells}
+    models: list[Any] | None = None
     try:
-        kind.adapter.validate_python(coerced.values, context=context)
+        models = kind.adapter.validate_python(coerced.values, context=context)
     except ValidationError as exc:
         for issue, position in issues_from_validation_error(exc, table, file, coerced.bad_cells):
             result.issues.append(issue)
             bad_rows.add(position)
     bad_rows |= _check_unique_keys(table, file, coerced.values, bad_rows, result.issues)
     clean = [p for p in range(len(table.rows)) if p not in bad_rows]
-    models = kind.adapter.validate_python([coerced.values[p] for p in clean], context=context)
+    if models is None or bad_rows:
+        # Only the clean rows, validated again: a list with any error returns no models.
+        models = kind.adapter.validate_python([coerced.values[p] for p in clean], context=context)
+    else:
+        assert len(models) == len(clean)
     result.records = [
         (grid.origin[0] + table.rows[p][0] + 1, model) for p, model in zip(clean, models, strict=True)
     ]
@@ -153,6 +158,25 @@ def _number(value: object) -> str:
     return shown_value(value) if not isinstance(value, Decimal) else f"{value:f}"
 
 
+def _duplicate_groups(
+    values: list[dict[str, Any]], key_columns: tuple[str, ...]
+) -> dict[tuple[Any, ...], list[int]]:
+    """Positions of the rows sharing each key that occurs more than once."""
+    getter = itemgetter(*key_columns)
+    first: dict[Any, int] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for position, row_values in enumerate(values):
+        try:
+            key = getter(row_values)
+        except KeyError:
+            continue  # a key cell that did not coerce: already an error
+        earlier = first.setdefault(key, position)
+        if earlier != position:
+            whole = key if len(key_columns) > 1 else (key,)
+            groups.setdefault(whole, [earlier]).append(position)
+    return groups
+
+
 def _check_unique_keys(
     table: SheetTable, file: str, values: list[dict[str, Any]], bad_rows: set[int],
     issues: list[Issue],
@@ -161,17 +185,12 @@ def _check_unique_keys(
     duplicated: set[int] = set()
     kind, grid = table.kind, table.grid
     for key_columns in kind.unique_keys:
-        groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-        for position, row_values in enumerate(values):
-            if all(k in row_values for k in key_columns):
-                groups[tuple(row_values[k] for k in key_columns)].append(position)
+        groups = _duplicate_groups(values, key_columns)
         headers = " and ".join(kind.column(k).header for k in key_columns)
         # Point at the code that identifies the row (Account Code, not Period).
         first_key = next((k for k in key_columns if kind.column(k).identifier), key_columns[0])
         col = table.columns[first_key]
         for key, positions in groups.items():
-            if len(positions) < 2:
-                continue
             rows = [grid.origin[0] + table.rows[p][0] + 1 for p in positions]
             shown = " / ".join(shown_value(part) for part in key)
             for position, row in zip(positions, rows, strict=True):
