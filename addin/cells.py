@@ -154,9 +154,9 @@ def decimal_from_float(number: float) -> Decimal:
     text = repr(number)
     value = Decimal(text)
     # Only long or exponent forms can carry noise below 1e-9; most amounts skip this.
-    if len(text) > 15 or "e" in text:
-        if value.as_tuple().exponent < -9:  # type: ignore[operator]
-            value = value.quantize(_FLOAT_PLACES).normalize()
+    noisy = len(text) > 15 or "e" in text
+    if noisy and value.as_tuple().exponent < -9:  # type: ignore[operator]
+        value = value.quantize(_FLOAT_PLACES).normalize()
     return value if value else Decimal(0)
 
 
