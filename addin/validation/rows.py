@@ -8,9 +8,9 @@ where a pydantic error location becomes a cell reference.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
