@@ -112,6 +112,7 @@ class Office:
         self.desktop: Any = None
         self.reader: Any = None  # the in-process Basic reader, see _install_reader
         self.force_slow_reader = False
+        self.ipc_sockets: list[Path] = []  # soffice's single-instance pipe, removed if killed
 
     def start(self) -> None:
         env = dict(os.environ)
@@ -143,9 +144,7 @@ class Office:
             env=env,
         )
         local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local
-        )
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         url = f"uno:pipe,name={self.pipe_name};urp;StarOffice.ComponentContext"
         deadline = time.monotonic() + self.connect_timeout
         last_error = ""
@@ -170,9 +169,11 @@ class Office:
             "com.sun.star.frame.Desktop", self.ctx
         )
         self.reader = _install_reader(self)
+        self.ipc_sockets = _unix_sockets_of(self.profile.as_uri(), "SingleOfficeIPC_")
 
     def stop(self) -> None:
         """Terminate soffice: ask politely, then kill whatever is left."""
+        connected = self.desktop is not None
         if self.desktop is not None:
             try:
                 self.desktop.terminate()
@@ -183,16 +184,60 @@ class Office:
             self.reader = None
         proc = self.proc
         if proc is not None:
+            if not connected and proc.poll() is None:
+                proc.terminate()  # never got a connection: no point in waiting long
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=15 if connected else 3)
             except subprocess.TimeoutExpired:
-                _log("soffice did not exit within 15 s; killing it")
+                _log("soffice did not exit in time; killing it")
                 proc.kill()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
         # oosplash starts soffice.bin as its own child; whatever of ours is
         # still alive is killed so nothing outlives the bridge.
         _kill_processes_using(self.profile.as_uri())
+        # A killed soffice leaves its named-pipe sockets behind.
+        leftovers = list(self.ipc_sockets)
+        for folder in ("/tmp", "/var/tmp", tempfile.gettempdir()):
+            leftovers.append(Path(folder) / f"OSL_PIPE_{os.getuid()}_{self.pipe_name}")
+        for socket_path in leftovers:
+            with contextlib.suppress(OSError):
+                socket_path.unlink(missing_ok=True)
+
+
+def _pids_using(marker: str) -> list[int]:
+    """PIDs (other than this one) whose command line contains ``marker``."""
+    me = os.getpid()
+    needle = marker.encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            if needle in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _unix_sockets_of(marker: str, name_part: str) -> list[Path]:
+    """Paths of listening Unix sockets, containing ``name_part``, owned by our soffice."""
+    inodes: set[str] = set()
+    for pid in _pids_using(marker):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:["):
+                        inodes.add(target[8:-1])
+    paths = []
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+            fields = line.split()
+            if len(fields) >= 8 and fields[6] in inodes and name_part in fields[7]:
+                paths.append(Path(fields[7]))
+    return paths
 
 
 def _kill_processes_using(marker: str) -> None:
@@ -201,21 +246,12 @@ def _kill_processes_using(marker: str) -> None:
     The marker is the private profile URL, which only the soffice processes
     started by this bridge carry (oosplash and the soffice.bin it spawns).
     """
-    me = os.getpid()
-    needle = marker.encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me:
-            continue
+    for pid in _pids_using(marker):
         try:
-            cmdline = (entry / "cmdline").read_bytes()
+            os.kill(pid, signal.SIGKILL)
+            _log(f"killed leftover soffice process {pid}")
         except OSError:
-            continue
-        if needle in cmdline:
-            try:
-                os.kill(int(entry.name), signal.SIGKILL)
-                _log(f"killed leftover soffice process {entry.name}")
-            except OSError:
-                pass
+            pass
 
 
 # ---------------------------------------------------------------------------
@@ -423,9 +459,7 @@ def _read_block(
 def _sheet(doc: Any, name: str) -> Any:
     sheets = doc.getSheets()
     if not sheets.hasByName(name):
-        raise KeyError(
-            f"no sheet named {name!r}; the document has {list(sheets.getElementNames())!r}"
-        )
+        raise KeyError(f"no sheet named {name!r}; the document has {list(sheets.getElementNames())!r}")
     return sheets.getByName(name)
 
 
@@ -583,17 +617,18 @@ def _process(office: Office, request: dict[str, Any]) -> dict[str, Any]:
     office.force_slow_reader = bool(request.get("slow_reader", False))
     load_props = (
         _prop("Hidden", True),
-        _prop(
-            "MacroExecutionMode", MACRO_EXEC_ALWAYS_NO_WARN if macros_enabled else MACRO_EXEC_NEVER
-        ),
+        _prop("MacroExecutionMode", MACRO_EXEC_ALWAYS_NO_WARN if macros_enabled else MACRO_EXEC_NEVER),
         _prop("UpdateDocMode", UPDATE_DOC_NO_UPDATE),
         _prop("ReadOnly", False),
     )
-    doc = office.desktop.loadComponentFromURL(local.as_uri(), "_blank", 0, load_props)
+    try:
+        doc = office.desktop.loadComponentFromURL(local.as_uri(), "_blank", 0, load_props)
+    except Exception:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     if doc is None:
-        raise RuntimeError(
-            f"LibreOffice could not open {source} (loadComponentFromURL returned None)"
-        )
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise RuntimeError(f"LibreOffice could not open {source} (loadComponentFromURL returned None)")
     timings["load"] = time.monotonic() - t0
     result: dict[str, Any] = {"ok": True}
     try:

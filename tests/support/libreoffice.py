@@ -37,6 +37,25 @@ behaviour the project actually relies on.  ``LoCell.formula`` is in
 LibreOffice's own notation (``;`` between arguments, ``$Sheet.A1`` for other
 sheets), not Excel's.
 
+Observed with LibreOffice 7.4 (Debian 12), worth knowing when writing tests:
+
+* Without ``calculateAll()`` the values are the ones cached in the file (0 for
+  every XlsxWriter formula); every request here recalculates unless told not to.
+* Structured references work in the stored form
+  ``tblBudget[[#This Row],[Actual]]``; the ``[@Actual]`` shorthand does not:
+  ``=tbl[@A]`` in a cell gives #NAME?, and an XlsxWriter table column formula
+  written as ``=[@A]*[@B]`` (stored as ``[[#This Row],A]*...``) gives Err:507.
+* VBA modules of an .xlsm land in a ``VBAProject`` library in VBA mode (LibreOffice
+  prepends ``Option VBASupport 1``).  ``Workbook_Open`` does not run when the
+  document is loaded hidden.  A compile error in any module (even ``x = 1 / 0``)
+  stops every procedure of the library, silently; a runtime error is swallowed by
+  LibreOffice -- :meth:`LibreOfficeSession.process` reports both (``trap_errors``).
+* Displayed texts (``LoCell.text``) use the C/en-US locale: ``02/01/24`` for a
+  date from ``DATE()``, 15 significant digits for the General format.
+
+Tests that need LibreOffice can carry ``@pytest.mark.libreoffice`` (declared in
+``pyproject.toml``) in addition to calling :func:`require_libreoffice`.
+
 Environment variables: ``LIBREOFFICE_SOFFICE`` and ``LIBREOFFICE_PYTHON``
 override the soffice binary and the uno-capable Python; ``CI=true`` turns the
 skip of :func:`require_libreoffice` into a failure.
@@ -261,9 +280,7 @@ class Snapshot:
         try:
             return self.ranges[sheet][address]
         except KeyError:
-            raise KeyError(
-                f"range {sheet}!{address} was not read; read: {self._read_summary()}"
-            ) from None
+            raise KeyError(f"range {sheet}!{address} was not read; read: {self._read_summary()}") from None
 
     def cell(self, sheet: str, address: str) -> LoCell:
         """One cell, looked up in any range or used area read from ``sheet``."""
@@ -322,9 +339,7 @@ def _snapshot_from_json(path: Path, raw: Mapping[str, Any]) -> Snapshot:
             cells=_grid_from_json(area["cells"]),
         )
     snap.macros = [
-        MacroRun(
-            macro=str(m["macro"]), returned=m.get("return"), seconds=float(m.get("seconds", 0.0))
-        )
+        MacroRun(macro=str(m["macro"]), returned=m.get("return"), seconds=float(m.get("seconds", 0.0)))
         for m in raw.get("macros") or []
     ]
     basic = raw.get("basic")
@@ -369,10 +384,13 @@ def _python_can_import_uno(python: str) -> bool:
     return proc.returncode == 0
 
 
-@functools.lru_cache(maxsize=1)
 def _find_uno_python() -> tuple[str | None, str]:
     """Return (python, "") or (None, reason)."""
-    override = os.environ.get("LIBREOFFICE_PYTHON")
+    return _probe_uno_python(os.environ.get("LIBREOFFICE_PYTHON") or None)
+
+
+@functools.lru_cache(maxsize=4)
+def _probe_uno_python(override: str | None) -> tuple[str | None, str]:
     candidates = (override,) if override else _PYTHON_CANDIDATES
     tried = []
     for candidate in candidates:
@@ -463,9 +481,7 @@ class LibreOfficeSession:
     not influence each other; only the startup cost is shared.  Not thread-safe.
     """
 
-    def __init__(
-        self, *, timeout: float = DEFAULT_TIMEOUT, connect_timeout: float = CONNECT_TIMEOUT
-    ) -> None:
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, connect_timeout: float = CONNECT_TIMEOUT) -> None:
         reason = libreoffice_available()
         if reason is not None:
             raise LibreOfficeError(f"LibreOffice is not available: {reason}")
@@ -477,6 +493,8 @@ class LibreOfficeSession:
             prefix="lo_bridge_stderr_"
         )
         self._final_stderr = ""
+        # Private folder for the bridge (profile, document copies); removed on close.
+        self._workdir = Path(tempfile.mkdtemp(prefix="lo_session_"))
         self._buffer = b""
         started = time.monotonic()
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
@@ -488,6 +506,8 @@ class LibreOfficeSession:
                 soffice,
                 "--connect-timeout",
                 str(connect_timeout),
+                "--workdir",
+                str(self._workdir),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -621,6 +641,7 @@ class LibreOfficeSession:
         if not self._stderr_file.closed:
             self._final_stderr = self._stderr()
             self._stderr_file.close()
+        shutil.rmtree(self._workdir, ignore_errors=True)
         _LIVE_SESSIONS.discard(self)
 
     def close(self) -> None:
@@ -672,7 +693,14 @@ class LibreOfficeSession:
         ``read`` (``{sheet: ["A1:K20", "B3"]}``) and the used areas of ``used``
         (sheet names, or ``"*"`` for all), and export ``pdf`` (a file path).
         ``macros_enabled=False`` opens with macros disabled (then nothing in the
-        document can run, not even VBA functions used in cells).
+        document can run, and cells calling VBA functions give error 519, #VALUE!).
+
+        A macro named ``Library.Module.Procedure`` runs through a temporary wrapper
+        module (``trap_errors=True``) so that a Basic runtime error, or a library
+        that does not compile, raises :class:`LibreOfficeError` instead of passing
+        silently, which is what LibreOffice does on its own.  The procedure's return
+        value is in ``Snapshot.macros``.  Objects cannot be returned (they come back
+        as their ``repr``); with ``trap_errors=False`` the macro is invoked directly.
         """
         source = Path(path).resolve()
         if not source.is_file():
@@ -682,9 +710,7 @@ class LibreOfficeSession:
             if isinstance(macro, str):
                 runs.append({"macro": macro, "args": [], "trap_errors": trap_errors})
             else:
-                runs.append(
-                    {"macro": macro[0], "args": list(macro[1]), "trap_errors": trap_errors}
-                )
+                runs.append({"macro": macro[0], "args": list(macro[1]), "trap_errors": trap_errors})
         request = {
             "op": "process",
             "path": str(source),
@@ -733,9 +759,7 @@ class LibreOfficeSession:
         snap = self.process(path, pdf=target)
         assert snap.pdf is not None
         if not snap.pdf.is_file() or snap.pdf.stat().st_size == 0:
-            raise LibreOfficeError(
-                f"LibreOffice reported a PDF export but {snap.pdf} is missing or empty"
-            )
+            raise LibreOfficeError(f"LibreOffice reported a PDF export but {snap.pdf} is missing or empty")
         return snap.pdf
 
 
