@@ -85,7 +85,7 @@ class PackageInfo:
 def inspect_package(source: WorkbookSource, limits: ReadLimits) -> PackageInfo:
     """Read the workbook's structure and the cells the fast reader misreads."""
     try:
-        with zipfile.ZipFile(source.open_binary()) as archive:
+        with source.open_binary() as handle, zipfile.ZipFile(handle) as archive:
             return _inspect(archive, source, limits)
     except (zipfile.BadZipFile, EOFError, KeyError, OSError):
         raise NotAWorkbook(source.path, "the file is damaged (a part of the workbook is missing "

@@ -159,7 +159,7 @@ def check_package(source: WorkbookSource, limits: ReadLimits) -> None:
     """The zip directory: is it a workbook, and is it within the limits?"""
     path = source.path
     try:
-        with zipfile.ZipFile(source.open_binary()) as archive:
+        with source.open_binary() as handle, zipfile.ZipFile(handle) as archive:
             members = archive.infolist()
             names = {member.filename for member in members}
     except (zipfile.BadZipFile, EOFError, OSError):
