@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from addin import __version__
-from addin.cli import consolidate_cmd, validate_cmd
+from addin.cli import consolidate_cmd, demo_cmd, init_cmd, validate_cmd
 from addin.errors import BackofficeError
 
 EXIT_OK = 0
@@ -28,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"backoffice {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    init_cmd.register(commands)
     validate_cmd.register(commands)
     consolidate_cmd.register(commands)
+    demo_cmd.register(commands)
     return parser
 
 
