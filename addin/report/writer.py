@@ -1,0 +1,113 @@
+"""write_report: the organisation report as an .xlsx workbook, put in place safely.
+
+Order of work, each step a guard for the next:
+
+1. :func:`~addin.report.checks.check_report` -- refuse data that would lose
+   rows or show totals a recalculation would change (nothing is written).
+2. Build the whole workbook in memory with XlsxWriter, one module per sheet.
+   Text is never turned into formulas, numbers or links; see the options below.
+3. :func:`~addin.report.files.publish` -- write it to a temporary file, read it
+   back (:func:`~addin.report.verify.verify_report`), archive the previous
+   report and rename the new one into place.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from addin.consolidation.model import ConsolidatedReport
+from addin.report import (
+    budget,
+    exceptions_sheet,
+    inventory,
+    payroll,
+    schedule,
+    sources,
+    submissions,
+    summary,
+)
+from addin.report.checks import check_report
+from addin.report.files import WrittenReport, publish
+from addin.report.layout import ReportBook
+from addin.report.verify import verify_report
+
+#: XlsxWriter's write() would turn text starting with "=" into a formula, text
+#: that looks like a number into a number and "http://..." into a link; the
+#: report writes every value with an explicit type, and these options make
+#: sure no path through XlsxWriter converts text anyway. in_memory keeps
+#: XlsxWriter's own temporary files out of the system temp folder.
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "in_memory": True,
+}
+
+
+def sheet_names(report: ConsolidatedReport) -> list[str]:
+    """The report's sheets, in order."""
+    names = [summary.SHEET, budget.SHEET, payroll.SHEET]
+    if report.payroll_detail is not None:
+        names.append(payroll.DETAIL_SHEET)
+    names += [inventory.SHEET, schedule.SHEET, submissions.SHEET, exceptions_sheet.SHEET,
+              sources.SHEET]
+    return names
+
+
+def write_report(report: ConsolidatedReport, path: Path, *, now: datetime | None = None) -> WrittenReport:
+    """Write ``report`` to ``path`` (an .xlsx file), archiving any report already there.
+
+    ``now`` (default: the current local time) names the archive copy, or the
+    file written beside ``path`` when ``path`` is open in another program.
+    Raises :class:`~addin.report.errors.ReportInvariantError` (and writes
+    nothing) when the report would lose rows or its totals do not add up.
+    """
+    path = Path(path)
+    when = now if now is not None else datetime.now()
+    check_report(report)
+    data, layout = build_workbook(report)
+    expected_sheets = sheet_names(report)
+
+    def check(written: Path) -> None:
+        verify_report(written, expected_sheets, layout.total_row, layout.expected_total)
+
+    return publish(path, data, check, when)
+
+
+def build_workbook(report: ConsolidatedReport) -> tuple[bytes, summary.SummaryLayout]:
+    """The report as .xlsx bytes, and where its Summary Total row is."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    # Fixed properties: the same report gives the same file, byte for byte.
+    workbook.set_properties({
+        "title": f"{report.organisation}: organisation report {report.period}",
+        "subject": f"Back-office consolidation for {report.period}",
+        "author": "backoffice",
+        "company": report.organisation,
+        "comments": f"Amounts in {report.reporting_currency}",
+        "created": _utc(report.generated_at),
+    })
+    workbook.set_calc_mode("auto")
+    book = ReportBook(workbook, report)
+    layout = summary.write_summary_sheet(book, report)
+    budget.write_budget_sheet(book, report)
+    payroll.write_payroll_sheet(book, report)
+    if report.payroll_detail is not None:
+        payroll.write_payroll_detail_sheet(book, report)
+    inventory.write_inventory_sheet(book, report)
+    schedule.write_schedule_sheet(book, report)
+    submissions.write_submissions_sheet(book, report)
+    exceptions_sheet.write_exceptions_sheet(book, report)
+    sources.write_sources_sheet(book, report)
+    workbook.get_worksheet_by_name(summary.SHEET).activate()
+    workbook.close()
+    return buffer.getvalue(), layout
+
+
+def _utc(moment: datetime) -> datetime:
+    """The document's creation time as naive UTC, which is how XlsxWriter stores it."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
