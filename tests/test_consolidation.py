@@ -201,3 +201,83 @@ def test_nothing_to_consolidate(tmp_path: Path) -> None:
     (tmp_path / "x.xlsx").write_text("not a workbook")
     with pytest.raises(NothingToConsolidate, match="no readable department workbook"):
         build_report(tmp_path, config=config(), today=TODAY)
+
+
+# --- The written report ----------------------------------------------------------------------
+
+
+def _sheet(path: Path, name: str) -> list[list[object]]:
+    import python_calamine
+
+    rows: list[list[object]] = python_calamine.CalamineWorkbook.from_path(str(path)) \
+        .get_sheet_by_name(name).to_python()
+    return rows
+
+
+def test_written_report_totals_read_back_to_the_cent(org: Org, tmp_path: Path) -> None:
+    from addin.consolidation import consolidate
+
+    out = tmp_path / "reports" / "org-2026-10.xlsx"
+    run = consolidate(org.inbox, out, config=config(), today=TODAY, workers=1)
+    assert run.report_path == out and run.archived is None
+    assert run.rows_read == run.rows_accepted + run.rows_rejected
+    summary = _sheet(out, "Summary")
+    total_row = next(row for row in summary if row and row[0] == "Total")
+    header = next(row for row in summary if "Budget (USD)" in row)
+    for column in ("Budget", "Actual", "Variance", "Gross Pay", "Net Pay", "Stock Value"):
+        index = next(i for i, h in enumerate(header) if str(h).startswith(column))
+        assert Decimal(repr(total_row[index])) == run.report.totals[column], column
+    # A second run keeps the first report in archive/.
+    again = consolidate(org.inbox, out, config=config(), today=TODAY, workers=1)
+    assert again.archived is not None and again.archived.parent == out.parent / "archive"
+
+
+def test_text_from_a_workbook_never_becomes_a_formula(tmp_path: Path) -> None:
+    import openpyxl
+
+    from addin.consolidation import consolidate
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    dept = clean_department(code="FIN")
+    dept.rows["Schedule"][0]["Title"] = '=HYPERLINK("http://x","y")'
+    dept.rows["Schedule"][1]["Title"] = "+cmd|' /C calc'!A0"
+    write_workbook(inbox / "FIN_2026-10.xlsx", dept)
+    out = tmp_path / "report.xlsx"
+    consolidate(inbox, out, config=config(), today=TODAY)
+    sheet = openpyxl.load_workbook(out)["Schedule"]
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0"):
+        assert cells[text].data_type == "s", text
+
+
+def test_small_payroll_groups_are_never_shown(tmp_path: Path) -> None:
+    from addin.consolidation import consolidate
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sizes = {"FIN": 6, "LEGAL": 2, "HR": 4}
+    for code, size in sizes.items():
+        dept = clean_department(code=code, name=code.title())
+        dept.rows["Payroll"] = payroll_rows(count=size, seed=len(code), id_prefix=code)
+        for row in dept.rows["Payroll"]:
+            row["Employment Type"] = "Full-time"
+        write_workbook(inbox / f"{code}_2026-10.xlsx", dept)
+    run = consolidate(inbox, tmp_path / "report.xlsx", config=config(), today=TODAY)
+    report = run.report
+    # LEGAL (2 people) is hidden; so is HR, the smallest other, so LEGAL cannot be
+    # worked out as the total minus the departments shown.
+    assert report.suppressed_departments == {"LEGAL", "HR"}
+    rows = {r["Department Code"]: r for r in report.summary.to_dict(orient="records")}
+    assert [rows[c]["Gross Pay"] is None for c in ("FIN", "HR", "LEGAL")] == [False, True, True]
+    payroll = {r["Department Code"]: r for r in report.payroll.to_dict(orient="records")}
+    assert payroll["LEGAL"]["Gross Pay"] is None and payroll["LEGAL"]["Headcount"] == 2
+    expected = sum(
+        expected_pay(row, "USD")[0]
+        for code, size in sizes.items()
+        for row in payroll_rows(count=size, seed=len(code), id_prefix=code)
+    )
+    assert report.totals["Gross Pay"] == cents(expected)
+    summary = _sheet(run.report_path, "Summary")
+    total_row = next(row for row in summary if row and row[0] == "Total")
+    assert cents(Decimal(repr(max(v for v in total_row if isinstance(v, float))))) >= cents(expected)

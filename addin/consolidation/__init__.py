@@ -117,6 +117,7 @@ def build_report(
         submissions=submissions(selection, partials, inbox, config, submitted_at, today),
         exceptions=tables.exceptions_table(selection), sources=selection.sources,
         payroll_detail=detail, min_group_size=config.organisation.min_group_size,
+        suppressed_departments=frozenset(suppressed),
     )
 
 

@@ -6,8 +6,12 @@ into a workbook, the CLI prints its headline figures, the macros copy them into
 a department workbook. Nothing here reads or writes files.
 
 Money is ``Decimal`` throughout, in the reporting currency unless a column
-says otherwise; a blank figure is ``None``. Tables are pandas DataFrames whose
-columns are listed in the ``*_COLUMNS`` constants below, in report order.
+says otherwise (the Summary's ``Currency`` is the currency the department
+submitted in; Submission.total_changes are in that currency); a blank figure
+is ``None``. ``Variance %`` is a fraction (-0.0146, not -1.46). Tables are
+pandas DataFrames whose columns are listed in the ``*_COLUMNS`` constants
+below, in report order; ``ConsolidatedReport.totals`` is keyed by
+SUMMARY_COLUMNS names.
 """
 
 from __future__ import annotations
@@ -142,6 +146,10 @@ class ConsolidatedReport:
     sources: list[SourceFile]
     payroll_detail: pd.DataFrame | None = None  # only with --payroll-detail
     min_group_size: int = 3
+    # Departments whose payroll figures are blank on the Summary for privacy. The
+    # Total row still gives the organisation's whole payroll: with two or more
+    # departments hidden, it reveals no one's pay.
+    suppressed_departments: frozenset[str] = frozenset()
 
     @property
     def missing(self) -> list[Submission]:
