@@ -209,9 +209,8 @@ def test_nothing_to_consolidate(tmp_path: Path) -> None:
 def _sheet(path: Path, name: str) -> list[list[object]]:
     import python_calamine
 
-    rows: list[list[object]] = python_calamine.CalamineWorkbook.from_path(str(path)) \
-        .get_sheet_by_name(name).to_python()
-    return rows
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+    return [list(row) for row in sheet.to_python()]
 
 
 def test_written_report_totals_read_back_to_the_cent(org: Org, tmp_path: Path) -> None:
@@ -273,9 +272,10 @@ def test_small_payroll_groups_are_never_shown(tmp_path: Path) -> None:
     payroll = {r["Department Code"]: r for r in report.payroll.to_dict(orient="records")}
     assert payroll["LEGAL"]["Gross Pay"] is None and payroll["LEGAL"]["Headcount"] == 2
     expected = sum(
-        expected_pay(row, "USD")[0]
-        for code, size in sizes.items()
-        for row in payroll_rows(count=size, seed=len(code), id_prefix=code)
+        (expected_pay(row, "USD")[0]
+         for code, size in sizes.items()
+         for row in payroll_rows(count=size, seed=len(code), id_prefix=code)),
+        Decimal(0),
     )
     assert report.totals["Gross Pay"] == cents(expected)
     summary = _sheet(run.report_path, "Summary")
