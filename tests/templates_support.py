@@ -7,21 +7,15 @@ with the "quick deduction" form of a progressive tax (gross x marginal rate
 minus a constant per bracket) rather than slice by slice, and a few results
 are written out by hand.
 
-Also here: :func:`strip_cached_results`, which removes every formula's saved
-result from a workbook so that a spreadsheet application has to compute it,
-and :func:`png_ink`, a tiny PNG decoder (zlib only) that counts non-white pixels.
+The helpers that strip saved formula results and decode rendered PNG pages
+live in :mod:`tests.support.files`, shared with the report tests.
 """
 
 from __future__ import annotations
 
-import re
-import struct
-import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 from addin.settings import TaxBracket
@@ -196,72 +190,3 @@ def expected_pay(row: Mapping[str, object], hours: Decimal, multiplier: Decimal,
 
 # --- Files ------------------------------------------------------------------------------------
 
-_CACHED_RESULT = re.compile(rb"(<f>[^<]*</f>|<f [^>]*/>|<f [^>]*>[^<]*</f>)<v>[^<]*</v>")
-
-
-def strip_cached_results(source: Path, target: Path) -> Path:
-    """Copy ``source`` without any formula's saved result, so it must be recalculated."""
-    with zipfile.ZipFile(source) as inp, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in inp.infolist():
-            data = inp.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = _CACHED_RESULT.sub(rb"\1", data)
-            out.writestr(item, data)
-    return target
-
-
-def png_ink(path: Path, threshold: int = 240) -> tuple[int, int, int]:
-    """(width, height, pixels darker than ``threshold``) of an 8-bit grey/RGB(A) PNG."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    position, chunks, header = 8, [], b""
-    while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
-        if kind == b"IHDR":
-            header = body
-        elif kind == b"IDAT":
-            chunks.append(body)
-        position += 12 + length
-    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
-    assert depth == 8 and colour in (0, 2, 6), f"unsupported PNG (depth {depth}, type {colour})"
-    channels = {0: 1, 2: 3, 6: 4}[colour]
-    rows = _unfilter(zlib.decompress(b"".join(chunks)), width * channels, height, channels)
-    ink = 0
-    for row in rows:
-        for x in range(width):
-            pixel = row[x * channels:x * channels + min(channels, 3)]
-            if min(pixel) < threshold:
-                ink += 1
-    return width, height, ink
-
-
-def _unfilter(raw: bytes, stride: int, height: int, bpp: int) -> list[bytearray]:
-    rows: list[bytearray] = []
-    previous = bytearray(stride)
-    for y in range(height):
-        start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up = previous[i]
-            corner = previous[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                line[i] = (line[i] + _paeth(left, up, corner)) & 0xFF
-        rows.append(line)
-        previous = line
-    return rows
-
-
-def _paeth(a: int, b: int, c: int) -> int:
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    if pa <= pb and pa <= pc:
-        return a
-    return b if pb <= pc else c

@@ -35,9 +35,8 @@ from tests.report_support import (
     TOTALS,
     D,
     make_report,
-    read_png,
-    strip_cached_results,
 )
+from tests.support.files import read_png, strip_cached_results
 from tests.support.libreoffice import (
     LibreOfficeSession,
     Snapshot,

@@ -28,6 +28,7 @@ from addin.locales import translate
 from addin.settings import PayrollSettings
 from addin.templates import write_department_workbook
 from addin.templates.context import table_columns
+from tests.support.files import png_ink, strip_cached_results
 from tests.support.libreoffice import (
     LibreOfficeSession,
     LoCell,
@@ -46,8 +47,6 @@ from tests.templates_support import (
     pay_inputs,
     payroll_row,
     payroll_rows,
-    png_ink,
-    strip_cached_results,
 )
 
 pytestmark = pytest.mark.libreoffice
