@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from addin.errors import ConfigError
+from addin.scheduling.config import JobConfig, SchedulerSettings
 
 CONFIG_ENV_VAR = "BACKOFFICE_CONFIG"
 """Environment variable naming the organisation configuration file."""
@@ -171,6 +172,8 @@ class OrgConfig(BaseSettings):
     limits: ReadLimits = ReadLimits()
     # Passwords for encrypted workbooks, by file name pattern ("HR_*.xlsx").
     passwords: dict[str, SecretStr] = Field(default_factory=dict)
+    jobs: tuple[JobConfig, ...] = ()
+    scheduler: SchedulerSettings = SchedulerSettings()
 
     @classmethod
     def settings_customise_sources(

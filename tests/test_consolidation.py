@@ -87,7 +87,8 @@ def org(tmp_path: Path) -> Org:
     (inbox / "archive").mkdir()
     write_workbook(inbox / "archive" / "FIN_2026-09.xlsx",
                    clean_department(code="FIN", period="2026-09"))
-    (inbox / "notes.xlsx").write_text("a,b\n1,2\n")
+    (inbox / "notes.xlsx").write_text("a,b\n1,2\n")  # someone's CSV, saved long ago
+    os.utime(inbox / "notes.xlsx", (1_700_000_000, 1_700_000_000))
     rejected = {("FIN", "Budget"): {2}, ("HR", "Payroll"): {1}, ("IT", "Payroll"): {0},
                 ("FIN", "Payroll"): {0}}
     return Org(inbox, {"FIN": fin, "HR": hr, "IT": it}, rejected)
@@ -199,6 +200,7 @@ def test_the_same_inputs_give_the_same_numbers(org: Org, report: ConsolidatedRep
 
 def test_nothing_to_consolidate(tmp_path: Path) -> None:
     (tmp_path / "x.xlsx").write_text("not a workbook")
+    os.utime(tmp_path / "x.xlsx", (1_700_000_000, 1_700_000_000))
     with pytest.raises(NothingToConsolidate, match="no readable department workbook"):
         build_report(tmp_path, config=config(), today=TODAY)
 

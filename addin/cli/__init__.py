@@ -12,7 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from addin import __version__
-from addin.cli import consolidate_cmd, demo_cmd, init_cmd, validate_cmd
+from addin.cli import (
+    config_cmd,
+    consolidate_cmd,
+    demo_cmd,
+    init_cmd,
+    schedule_cmd,
+    validate_cmd,
+)
 from addin.errors import BackofficeError
 
 EXIT_OK = 0
@@ -30,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     init_cmd.register(commands)
     validate_cmd.register(commands)
+    schedule_cmd.register(commands)
+    config_cmd.register(commands)
     consolidate_cmd.register(commands)
     demo_cmd.register(commands)
     return parser

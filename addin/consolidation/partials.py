@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from addin.consolidation.model import SheetCount
-from addin.errors import WorkbookError
+from addin.errors import NotAWorkbook, WorkbookError
 from addin.issues import Issue
 from addin.kinds.budget import BudgetRow
 from addin.kinds.inventory import InventoryRow, suggested_order
 from addin.kinds.payroll import PayrollRow
 from addin.kinds.schedule import ScheduleRow
+from addin.scheduling.stability import read_when_stable
 from addin.settings import OrgConfig
 from addin.validation.batch import failure_issue
 from addin.validation.workbook import WorkbookResult, validate_workbook
@@ -118,13 +119,19 @@ def file_facts(path: Path) -> tuple[str, int, datetime]:
 
 def read_partial(path: Path, config: OrgConfig, today: date) -> FilePartial:
     """Read, validate and boil down one workbook (runs in a worker process)."""
-    sha256, size, modified = file_facts(path)
-    partial = FilePartial(path, sha256, size, modified)
     try:
-        result = validate_workbook(path, config, today)
+        # A department may be saving its workbook right now: wait for it to settle.
+        result = read_when_stable(path, lambda p: validate_workbook(p, config, today))
     except WorkbookError as exc:
+        partial = FilePartial(path, *file_facts(path))
         partial.failure = failure_issue(exc)
         return partial
+    except OSError as exc:  # gone for good between listing and reading
+        partial = FilePartial(path, "", 0, datetime.now().astimezone())
+        partial.failure = failure_issue(NotAWorkbook(path, f"the file cannot be read ({exc.strerror})"))
+        return partial
+    # Taken after the read, so the fingerprint is of what was read.
+    partial = FilePartial(path, *file_facts(path))
     _take_info(partial, result)
     partial.issues = list(result.issues)
     partial.extra_sheets = result.extra_sheets
