@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
+# xlwings reads these once, when it is first imported: its server-side machinery
+# (custom_functions_call, Book(json=...)) runs the add-in's functions and macros
+# exactly as Excel calls them. Tests are non-commercial use of xlwings PRO.
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path

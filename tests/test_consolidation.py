@@ -283,3 +283,27 @@ def test_small_payroll_groups_are_never_shown(tmp_path: Path) -> None:
     summary = _sheet(run.report_path, "Summary")
     total_row = next(row for row in summary if row and row[0] == "Total")
     assert cents(Decimal(repr(max(v for v in total_row if isinstance(v, float))))) >= cents(expected)
+
+
+def test_command_line_consolidation(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from addin.cli import main
+
+    config_file = tmp_path / "org.toml"
+    config_file.write_text('[organisation]\nreports = "reports"\n[rates."2026-10"]\nVND = 25400\n'
+                           'CNY = 7.1\n')
+    out = tmp_path / "out" / "report.xlsx"
+    code = main(["consolidate", str(org.inbox), "--out", str(out), "--config", str(config_file),
+                 "--format", "json", "--period", "2026-10"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["report"] == str(out)
+    assert summary["rows"]["read"] == summary["rows"]["accepted"] + summary["rows"]["rejected"]
+    assert summary["missing"] == ["ADMIN", "OPS", "LEGAL", "PROC", "FAC", "CS"]
+    assert sorted(d["Department Code"] for d in summary["departments"]) == ["FIN", "HR", "IT"]
+    # Recorded for the BO_ORG worksheet function, in the organisation's reports folder.
+    assert len(list((tmp_path / "reports" / ".figures").glob("2026-10 *.json"))) == 1
+    assert main(["consolidate", str(org.inbox), "--out", str(out), "--period", "2026-13"]) == 2
+    assert main(["consolidate", str(tmp_path / "nowhere"), "--out", str(out)]) == 1
+    assert "no such folder" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from addin import __version__
 from addin.cli import (
+    addin_cmd,
     config_cmd,
     consolidate_cmd,
     demo_cmd,
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     init_cmd.register(commands)
     validate_cmd.register(commands)
+    addin_cmd.register(commands)
     schedule_cmd.register(commands)
     config_cmd.register(commands)
     consolidate_cmd.register(commands)

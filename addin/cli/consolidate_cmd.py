@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from addin.consolidation import ConsolidationRun, NothingToConsolidate, Progress, consolidate
+from addin.excel.figures import figures_from_report, record_run
 from addin.settings import load_config
 
 
@@ -49,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if show:
         show.clear()
+    if config.source is not None:
+        # The BO_ORG worksheet function reads the newest figures of the organisation's
+        # reports folder; record this run there too (only for a configured organisation).
+        reports = config.resolve(config.organisation.reports)
+        record_run(figures_from_report(outcome.report, outcome.report_path), reports)
     if args.format == "json":
         json.dump(summary_dict(outcome), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

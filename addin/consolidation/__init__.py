@@ -23,6 +23,7 @@ from addin.consolidation.partials import FilePartial, file_facts, read_partial
 from addin.consolidation.selection import choose_period, select
 from addin.consolidation.submissions import submissions
 from addin.errors import BackofficeError
+from addin.excel.receipts import ReceiptError, read_receipt, receipt_path
 from addin.reading.discover import find_workbooks
 from addin.settings import OrgConfig
 
@@ -122,7 +123,20 @@ def build_report(
 
 
 def submitted_at(partial: FilePartial) -> datetime:
-    """When a workbook was submitted: its file's modification time."""
+    """When a workbook was submitted.
+
+    The Submit button leaves a receipt beside the workbook; its time counts when
+    the receipt's SHA-256 is the workbook's (a workbook edited after submitting
+    is not what was submitted). Otherwise: the file's modification time.
+    """
+    receipt_file = receipt_path(partial.path)
+    if receipt_file.is_file():
+        try:
+            receipt = read_receipt(receipt_file)
+        except ReceiptError:
+            return partial.modified
+        if receipt.sha256 == partial.sha256:
+            return receipt.submitted_at.astimezone()
     return partial.modified
 
 

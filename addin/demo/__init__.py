@@ -9,12 +9,23 @@ organisation report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from addin.consolidation import ConsolidationRun, consolidate
-from addin.demo.organisation import CURRENCIES, NAMES, PERIOD, Planted, demo_config, organisation
+from addin.consolidation.submissions import VERSIONS_FOLDER
+from addin.demo.organisation import (
+    CURRENCIES,
+    NAMES,
+    PERIOD,
+    Planted,
+    Rows,
+    demo_config,
+    organisation,
+)
+from addin.excel.receipts import Receipt, receipt_path, sha256_of, write_receipt
 from addin.issues import Issue
+from addin.kinds.info import TEMPLATE_VERSION
 from addin.templates import write_department_workbook
 from addin.validation.batch import FileOutcome, validate_paths
 
@@ -41,10 +52,39 @@ def run_demo(out: Path, today: date | None = None) -> DemoRun:
             period=PERIOD, currency=CURRENCIES.get(code, "USD"), prepared_by="Demo Clerk",
             settings=config.payroll, rows=rows[code],
         )
+    _leave_receipts(inbox, rows)
     outcomes = validate_paths([inbox], config, today)
     report = out / "reports" / f"org-{PERIOD}.xlsx"
     run = consolidate(inbox, report, config=config, period=PERIOD, today=today)
     return DemoRun(inbox, outcomes, planted, run)
+
+
+# When each department pressed Submit (due 5 November): one is late.
+SUBMITTED = {
+    "FIN": "2026-11-02T16:40", "HR": "2026-11-03T09:15", "ADMIN": "2026-11-03T11:02",
+    "IT": "2026-11-04T17:55", "OPS": "2026-11-04T10:20", "LEGAL": "2026-11-05T15:30",
+    "PROC": "2026-11-05T17:45", "FAC": "2026-11-04T14:05", "CS": "2026-11-07T09:12",
+}
+
+
+def _leave_receipts(inbox: Path, rows: dict[str, Rows]) -> None:
+    """Receipts as the Submit button leaves them, and Finance's earlier version."""
+    for code, when in SUBMITTED.items():
+        workbook = inbox / f"{code}_{PERIOD}.xlsx"
+        receipt = Receipt(code, PERIOD, "Demo Clerk",
+                          datetime.fromisoformat(when).replace(tzinfo=timezone(timedelta(hours=7))),
+                          sha256_of(workbook), TEMPLATE_VERSION, workbook.name)
+        write_receipt(receipt, receipt_path(workbook))
+    # Finance submitted once before, with one budget line and two people fewer.
+    earlier = {sheet: [dict(row) for row in sheet_rows] for sheet, sheet_rows in rows["FIN"].items()}
+    earlier["Budget"][0]["actual"] = earlier["Budget"][0]["actual"] - 1500
+    del earlier["Payroll"][-2:]
+    versions = inbox / VERSIONS_FOLDER
+    versions.mkdir(exist_ok=True)
+    write_department_workbook(
+        versions / f"FIN_{PERIOD} 2026-11-01 101500.xlsx", department_code="FIN",
+        department_name=NAMES["FIN"], period=PERIOD, prepared_by="Demo Clerk", rows=earlier,
+    )
 
 
 def found_mistakes(outcomes: list[FileOutcome]) -> list[Planted]:
