@@ -5,8 +5,9 @@ Attribute VB_Name = "backoffice"
 ' xlwings' RunPython, on the workbook as it is on screen (unsaved edits included).
 ' Assign a Sub to a button: right-click the button > Assign Macro.
 '
-' Needs: the xlwings add-in ("xlwings addin install") and, in the VBA editor,
-' Tools > References > xlwings ticked; the interpreter comes from xlwings.conf.
+' Workbooks built by "backoffice init --macros" embed xlwings' own VBA, so no
+' add-in or reference is needed; Python comes from xlwings.conf (or PATH).
+' Imported by hand into another workbook, it needs the xlwings add-in instead.
 Option Explicit
 
 ' Mark every problem in the workbook and list them on the Validation sheet.

@@ -7,11 +7,14 @@ import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from addin import locales
 from addin.settings import Department, load_config
 from addin.templates import write_department_workbook
+
+if TYPE_CHECKING:
+    from addin.vba import MacroProject
 
 BACKUP_FOLDER = ".backup"
 
@@ -21,8 +24,9 @@ def register(commands: Any) -> None:
         "init",
         help="write blank department workbooks from the template",
         description="Write a department workbook (Info, Budget, Payroll, Inventory, Schedule "
-        "and Settings sheets) as DIR/<CODE>_<PERIOD>.xlsx. An existing workbook is kept "
-        f"unless --force, and then saved first under DIR/{BACKUP_FOLDER}/ with a timestamp.",
+        "and Settings sheets) as DIR/<CODE>_<PERIOD>.xlsx, or .xlsm with --macros. An existing "
+        f"workbook is kept unless --force, and then saved first under DIR/{BACKUP_FOLDER}/ with "
+        "a timestamp.",
     )
     parser.add_argument("folder", type=Path, metavar="DIR")
     parser.add_argument("--department", metavar="CODE", help="Department Code, e.g. FIN")
@@ -34,6 +38,9 @@ def register(commands: Any) -> None:
                         help="language of the column headers and Info keys")
     parser.add_argument("--all-departments", action="store_true",
                         help="one workbook per department of the organisation configuration")
+    parser.add_argument("--macros", action="store_true",
+                        help="write macro-enabled .xlsm workbooks with the Validate, Submit, "
+                        "Consolidate now and Clear marks buttons (VBA built from macros/)")
     parser.add_argument("--force", action="store_true", help="replace existing workbooks")
     parser.add_argument("--config", type=Path, help="organisation configuration (TOML)")
     parser.set_defaults(run=run)
@@ -50,8 +57,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("backoffice: give --department and --name, or --all-departments", file=sys.stderr)
         return 2
+    macros = _macro_project() if args.macros else False
+    if macros is None:
+        return 2
     args.folder.mkdir(parents=True, exist_ok=True)
-    targets = [args.folder / f"{d.code}_{args.period}.xlsx" for d in departments]
+    suffix = ".xlsm" if args.macros else ".xlsx"
+    targets = [args.folder / f"{d.code}_{args.period}{suffix}" for d in departments]
     existing = [t for t in targets if t.exists()]
     if existing and not args.force:
         names = ", ".join(t.name for t in existing)
@@ -65,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
                 target, department_code=department.code, department_name=department.name,
                 period=args.period, currency=args.currency or department.currency,
                 prepared_by=args.prepared_by, language=args.lang, settings=config.payroll,
+                macros=macros,
             )
         except ValueError as exc:
             print(f"backoffice: {exc}", file=sys.stderr)
@@ -72,6 +84,17 @@ def run(args: argparse.Namespace) -> int:
         kept = f" (the old one is kept as {backup})" if backup else ""
         print(f"wrote {target}{kept}")
     return 0
+
+
+def _macro_project() -> MacroProject | None:
+    """The VBA project every workbook of this run gets, read and checked once (None: refused)."""
+    from addin.vba import MacroProject  # noqa: PLC0415 - pyopenvba and xlwings only for --macros
+
+    try:
+        return MacroProject.default()
+    except ValueError as exc:  # a module in macros/ that cannot go into a workbook
+        print(f"backoffice: {exc}", file=sys.stderr)
+        return None
 
 
 def _back_up(target: Path) -> Path | None:

@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import xlsxwriter
 
@@ -34,8 +34,14 @@ from addin.templates.settings_sheet import SHEET as SETTINGS_SHEET
 from addin.templates.settings_sheet import write_settings_sheet
 from addin.templates.styles import Styles
 
+if TYPE_CHECKING:
+    from addin.vba import MacroProject
+
 PROTECTION: Final[Mapping[str, bool]] = {
-    "format_cells": False,
+    # The Validate button colours problem cells and adds notes: Excel refuses both
+    # on a protected sheet unless formatting cells and editing objects are allowed.
+    "format_cells": True,
+    "objects": True,
     "format_columns": True,
     "format_rows": True,
     "insert_rows": True,
@@ -63,26 +69,30 @@ def write_department_workbook(
     language: str = "en",
     settings: PayrollSettings | None = None,
     rows: Rows | None = None,
-    macros: bool = False,
+    macros: bool | MacroProject = False,
 ) -> Path:
     """Write a department workbook template (optionally filled with ``rows``) to ``path``.
 
     ``rows`` maps a kind name ("Budget") to rows keyed by column key
     ("base_salary"), with Python values (str, Decimal, date, datetime, None).
-    Returns ``path``. Raises :class:`ValueError` for arguments the contract
-    refuses, and :class:`NotImplementedError` for ``macros=True`` (not yet).
+    ``macros=True`` writes a macro-enabled ``.xlsm`` with the VBA project built
+    from ``macros/`` and the buttons (:meth:`addin.vba.MacroProject.default`);
+    a :class:`~addin.vba.MacroProject` chooses the modules. Returns ``path``.
+    Raises :class:`ValueError` for arguments the contract refuses (and
+    :class:`addin.vba.ModuleError`, a ValueError, for a VBA module that cannot go in).
     """
-    if macros:
-        raise NotImplementedError("workbooks with button macros (.xlsm) are not written yet")
     ctx = make_context(department_code, department_name, period, currency, prepared_by,
                        language, settings or PayrollSettings())
     given = _check_kinds(rows or {})
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ValueError(f"{path.name}: a workbook without macros must be saved as .xlsx")
+    suffix = ".xlsm" if macros else ".xlsx"
+    if path.suffix.lower() != suffix:
+        kind = "with" if macros else "without"
+        raise ValueError(f"{path.name}: a workbook {kind} macros must be saved as {suffix}")
+    vba = _macro_project(macros)
     temporary = path.with_name(f".~{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        _write(temporary, ctx, given)
+        _write(temporary, ctx, given, vba)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -124,7 +134,16 @@ def _check_kinds(rows: Rows) -> Rows:
     return rows
 
 
-def _write(target: Path, ctx: TemplateContext, rows: Rows) -> None:
+def _macro_project(macros: bool | MacroProject) -> MacroProject | None:
+    """The VBA project to attach, read and checked before anything is written (None: no macros)."""
+    if macros is False:
+        return None
+    from addin.vba import MacroProject  # noqa: PLC0415 - pyopenvba and xlwings only when asked
+
+    return MacroProject.default() if macros is True else macros
+
+
+def _write(target: Path, ctx: TemplateContext, rows: Rows, vba: MacroProject | None = None) -> None:
     workbook = xlsxwriter.Workbook(str(target), {
         # Text is text: "=1+1" and "000123" are never turned into a formula or a number.
         "strings_to_formulas": False,
@@ -141,6 +160,8 @@ def _write(target: Path, ctx: TemplateContext, rows: Rows) -> None:
                              rows.get(kind.name, ()), ctx, PROTECTION)
         write_settings_sheet(workbook, workbook.add_worksheet(SETTINGS_SHEET), styles, ctx,
                              PROTECTION)
+        if vba is not None:
+            vba.attach(workbook)  # VBA project, code names, buttons: once every sheet exists
         _set_properties(workbook, ctx)
     finally:
         workbook.close()
