@@ -6,6 +6,7 @@ contract's formulas written out again, not through the code under test.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -307,3 +308,26 @@ def test_command_line_consolidation(org: Org, tmp_path: Path, capsys: pytest.Cap
     assert main(["consolidate", str(org.inbox), "--out", str(out), "--period", "2026-13"]) == 2
     assert main(["consolidate", str(tmp_path / "nowhere"), "--out", str(out)]) == 1
     assert "no such folder" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("terminal", "quiet", "shown"), [(True, False, True), (True, True, False),
+                                                           (False, False, False)])
+def test_progress_only_on_a_terminal(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    terminal: bool, quiet: bool, shown: bool,
+) -> None:
+    from addin.cli import main
+
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    args = ["consolidate", str(org.inbox), "--out", str(tmp_path / "r.xlsx"), "--period", "2026-10"]
+    assert main([*args, "--quiet"] if quiet else args) == 0
+    text = stderr.getvalue()
+    assert ("7/7 files" in text) is shown, text
+    if shown:
+        assert text.endswith("\r\x1b[K")  # the line is cleared before the summary
