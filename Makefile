@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest workbooks clean
+.PHONY: demo test lint typecheck pytest workbooks bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ pytest: $(STAMP)
 # Rebuild the committed templates in workbooks/ (a test fails when they are stale).
 workbooks: $(STAMP)
 	$(BIN)/python -m addin.vba.workbooks
+
+# The consolidation against a naive pandas/openpyxl script and the parse floors (~10 min).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet fastexcel
+	$(BIN)/python -m benchmarks.consolidate_bench --departments 50 --rows 5000 \
+		--sizes 1000,2500,5000 --workdir /tmp/backoffice-bench
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
