@@ -223,3 +223,24 @@ def test_choices_match_without_regard_to_case(validate: Validate) -> None:
     result = validate(dept)
     assert list(result.issues) == []
     assert result.sheets["Budget"].records[0][1].category == "Personnel"  # type: ignore[attr-defined]
+
+
+def test_problems_far_down_a_long_sheet_are_reported_at_their_cells(validate: Validate) -> None:
+    # Rows are validated in chunks of 512: errors in later chunks keep their place.
+    from tests.generator import budget_rows
+
+    dept = clean_department()
+    rows = []
+    for month in range(1, 13):
+        for number in range(110):
+            row = dict(budget_rows(f"2026-{month:02d}", count=1)[0])
+            row["Account Code"] = f"6{number:03d}"
+            rows.append(row)
+    rows[700]["Actual"] = -5
+    rows[1300]["Budget"] = -7
+    dept.rows["Budget"] = rows
+    result = validate(dept)
+    assert [(i.cell, i.rule) for i in result.issues] == [("F702", "minimum"), ("E1302", "minimum")]
+    sheet = result.sheets["Budget"]
+    assert (sheet.rows_read, len(sheet.records)) == (1320, 1318)
+    assert [row for row, _ in sheet.records][699:702] == [701, 703, 704]

@@ -92,7 +92,7 @@ def build_report(
         raise NothingToConsolidate(f"{inbox}: no such folder")
     today = today or date.today()
     paths = [found.path for found in find_workbooks([inbox]) if not found.skipped]
-    partials = collect(paths, config, today, progress, workers)
+    partials = collect(paths, config, today, progress, workers, keep_personal=payroll_detail)
     chosen = choose_period(partials, period)
     if chosen is None:
         raise NothingToConsolidate(f"{inbox}: no readable department workbook was found")
@@ -143,6 +143,7 @@ def submitted_at(partial: FilePartial) -> datetime:
 def collect(
     paths: Sequence[Path], config: OrgConfig, today: date,
     progress: Callable[[Progress], None] | None = None, workers: int | None = None,
+    *, keep_personal: bool = False,
 ) -> list[FilePartial]:
     """Read every workbook, in worker processes when there are enough of them."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -158,10 +159,11 @@ def collect(
 
     if workers <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
-            done(read_partial(path, config, today))
+            done(read_partial(path, config, today, keep_personal))
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
             for partial in pool.map(read_partial, paths, [config] * len(paths),
-                                    [today] * len(paths), chunksize=1):
+                                    [today] * len(paths), [keep_personal] * len(paths),
+                                    chunksize=1):
                 done(partial)
     return results

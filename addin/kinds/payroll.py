@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from addin.columns import Column, ColumnType, ComputedColumn
 from addin.kinds.base import RowModel, SheetKind, context_of, rule_error
@@ -138,6 +138,8 @@ class PayrollRow(RowModel):
     overtime_hours: Annotated[Decimal, Field(ge=0, le=MAX_OVERTIME_HOURS)] = ZERO
     deductions: NonNegative = ZERO
     bank_account: str | None = None
+    # The pay worked out while validating, and the settings it was worked out with.
+    _pay: tuple[PayrollSettings, str | None, Pay] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _net_pay_not_negative(self, info: ValidationInfo) -> Self:
@@ -154,10 +156,16 @@ class PayrollRow(RowModel):
         return self
 
     def pay(self, settings: PayrollSettings, currency: str | None = None) -> Pay:
-        return compute_pay(
+        """This employee's pay under ``settings`` (computed once per settings and currency)."""
+        cached = self._pay
+        if cached is not None and cached[0] is settings and cached[1] == currency:
+            return cached[2]
+        pay = compute_pay(
             self.base_salary, self.allowances, self.overtime_hours, self.deductions,
             settings, currency,
         )
+        self._pay = (settings, currency, pay)
+        return pay
 
 
 KIND = SheetKind(

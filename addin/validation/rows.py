@@ -57,28 +57,40 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
     coerced = coerce_rows(table, file)
     result.issues.extend(coerced.issues)
     bad_rows = {position for position, _ in coerced.bad_cells}
-    models: list[Any] | None = None
-    try:
-        models = kind.adapter.validate_python(coerced.values, context=context)
-    except ValidationError as exc:
-        for issue, position in issues_from_validation_error(exc, table, file, coerced.bad_cells):
-            result.issues.append(issue)
-            bad_rows.add(position)
+    models: list[Any] = [None] * len(coerced.values)
+    failed: list[int] = []
+    # In chunks: a list with any error returns no models at all, so one bad row
+    # costs a second pass over its chunk, not over the whole sheet.
+    for start in range(0, len(coerced.values), CHUNK_ROWS):
+        chunk = coerced.values[start:start + CHUNK_ROWS]
+        try:
+            models[start:start + len(chunk)] = kind.adapter.validate_python(chunk, context=context)
+        except ValidationError as exc:
+            failed.append(start)
+            for issue, position in issues_from_validation_error(
+                exc, table, file, coerced.bad_cells, offset=start
+            ):
+                result.issues.append(issue)
+                bad_rows.add(position)
     bad_rows |= _check_unique_keys(table, file, coerced.values, bad_rows, result.issues)
-    clean = [p for p in range(len(table.rows)) if p not in bad_rows]
-    if models is None or bad_rows:
-        # Only the clean rows, validated again: a list with any error returns no models.
-        models = kind.adapter.validate_python([coerced.values[p] for p in clean], context=context)
-    else:
-        assert len(models) == len(clean)
+    for start in failed:
+        clean = [p for p in range(start, min(start + CHUNK_ROWS, len(models))) if p not in bad_rows]
+        again = kind.adapter.validate_python([coerced.values[p] for p in clean], context=context)
+        for position, model in zip(clean, again, strict=True):
+            models[position] = model
     result.records = [
-        (grid.origin[0] + table.rows[p][0] + 1, model) for p, model in zip(clean, models, strict=True)
+        (grid.origin[0] + table.rows[p][0] + 1, models[p])
+        for p in range(len(models)) if p not in bad_rows
     ]
     return result
 
 
+CHUNK_ROWS = 512
+
+
 def issues_from_validation_error(
-    exc: ValidationError, table: SheetTable, file: str, bad_cells: set[tuple[int, str]]
+    exc: ValidationError, table: SheetTable, file: str, bad_cells: set[tuple[int, str]],
+    offset: int = 0,
 ) -> list[tuple[Issue, int]]:
     """Each pydantic error as an issue at its cell, with the row position it concerns.
 
@@ -87,7 +99,7 @@ def issues_from_validation_error(
     """
     found: list[tuple[Issue, int]] = []
     for error in exc.errors(include_url=False, include_input=False):
-        position = int(error["loc"][0])
+        position = offset + int(error["loc"][0])
         key = _column_of(error)
         if key is None or (position, key) in bad_cells:
             continue
