@@ -12,7 +12,6 @@ the reporting currency happens once, in the parent, on these exact totals.
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from typing import Any, NamedTuple
 
 from addin.consolidation.model import SheetCount
 from addin.errors import NotAWorkbook, WorkbookError
+from addin.excel.receipts import sha256_of
 from addin.issues import Issue
 from addin.kinds.budget import BudgetRow
 from addin.kinds.inventory import InventoryRow, suggested_order
@@ -111,12 +111,8 @@ class FilePartial:
 
 def file_facts(path: Path) -> tuple[str, int, datetime]:
     """SHA-256, size and modification time of ``path``."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     stat = path.stat()
-    return digest.hexdigest(), stat.st_size, datetime.fromtimestamp(stat.st_mtime).astimezone()
+    return sha256_of(path), stat.st_size, datetime.fromtimestamp(stat.st_mtime).astimezone()
 
 
 def read_partial(

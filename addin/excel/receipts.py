@@ -82,6 +82,7 @@ def receipt_path(workbook: Path) -> Path:
 
 
 def sha256_of(path: Path) -> str:
+    """The file's SHA-256, as receipts, Sources and the run history record it."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

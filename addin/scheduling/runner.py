@@ -9,15 +9,11 @@ picklable: a module-level function.
 
 from __future__ import annotations
 
-import hashlib
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from addin.errors import BackofficeError
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from addin.settings import OrgConfig
@@ -53,27 +49,12 @@ class RunResult:
 Runner = Callable[[RunRequest], RunResult]
 
 
-class ConsolidationUnavailable(BackofficeError):
-    """This installation has no consolidation to run."""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def consolidation_runner(request: RunRequest) -> RunResult:
     """Run ``consolidate(inbox, report, config=..., period=...)`` for the request."""
-    try:
-        module = importlib.import_module("addin.consolidation")
-        consolidate: Callable[..., Any] = module.consolidate
-    except (ImportError, AttributeError):
-        raise ConsolidationUnavailable(
-            "the consolidation (addin.consolidation.consolidate) is not available in this installation"
-        ) from None
+    # Imported here: the consolidation pulls in pandas and the report writer,
+    # which the scheduler's own commands (status, history) do not need.
+    from addin.consolidation import consolidate  # noqa: PLC0415
+
     request.report.parent.mkdir(parents=True, exist_ok=True)
     run = consolidate(
         request.inbox,
@@ -82,13 +63,9 @@ def consolidation_runner(request: RunRequest) -> RunResult:
         period=request.period,
         payroll_detail=request.payroll_detail,
     )
-    report_path: Path | None = run.report_path
-    sha256: str | None = run.sha256
-    if sha256 is None and report_path is not None and report_path.is_file():
-        sha256 = file_sha256(report_path)
     return RunResult(
-        report_path=report_path,
-        sha256=sha256,
+        report_path=run.report_path,
+        sha256=run.sha256,
         rows_read=int(run.rows_read),
         rows_accepted=int(run.rows_accepted),
         rows_rejected=int(run.rows_rejected),
