@@ -35,7 +35,6 @@ workbooks: $(STAMP)
 
 # The consolidation against a naive pandas/openpyxl script and the parse floors (~10 min).
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet fastexcel
 	$(BIN)/python -m benchmarks.consolidate_bench --departments 50 --rows 5000 \
 		--sizes 1000,2500,5000 --workdir /tmp/backoffice-bench
 
