@@ -11,7 +11,6 @@ Modelled on frictionless-py's ``errors/cell.py`` and ``report/``.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
@@ -102,13 +101,3 @@ class IssueLog:
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity is Severity.WARNING]
 
-    def counts(self) -> Counter[Severity]:
-        return Counter(i.severity for i in self.issues)
-
-    def rejected_rows(self, sheet: str) -> set[int]:
-        """Worksheet rows of ``sheet`` that carry at least one error."""
-        return {
-            i.row
-            for i in self.issues
-            if i.sheet == sheet and i.severity is Severity.ERROR and i.row is not None
-        }

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from addin.columns import Column, ComputedColumn, normalise_header
+from addin.columns import Column, ComputedColumn
 from addin.settings import PayrollSettings
 
 
@@ -94,10 +94,6 @@ class SheetKind:
     @property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.required)
-
-    @cached_property
-    def computed_headers(self) -> frozenset[str]:
-        return frozenset(normalise_header(column.header) for column in self.computed)
 
     def column(self, key: str) -> Column:
         return self.by_key[key]
