@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from addin.columns import normalise_header
 from addin.issues import Issue, IssueLog, Severity
 from addin.kinds import DATA_KINDS, INFO_SHEET, RowContext
 from addin.kinds.info import InfoModel
@@ -72,9 +73,9 @@ def validate_grids(
         Issue(file, "", "", "", "", "open-in-excel", warning, Severity.WARNING)
         for warning in warnings or []
     )
-    by_key = {name.strip().casefold(): name for name in grids}
+    by_key = {normalise_header(name): name for name in grids}
     period = currency = None
-    info_name = by_key.get(INFO_SHEET.casefold())
+    info_name = by_key.get(normalise_header(INFO_SHEET))
     if info_name is None:
         result.issues.add(_missing_sheet(file, INFO_SHEET, names))
     else:
@@ -85,7 +86,7 @@ def validate_grids(
         currency = info.values.get("currency")
     context = RowContext(period, currency, config.payroll, today or date.today())
     for kind in DATA_KINDS.values():
-        name = by_key.get(kind.name.casefold())
+        name = by_key.get(normalise_header(kind.name))
         if name is None:
             result.issues.add(_missing_sheet(file, kind.name, names))
             result.sheets[kind.name] = SheetResult(kind, kind.name, present=False)
@@ -98,8 +99,8 @@ def validate_grids(
         sheet = validate_table(located, file, context)
         result.sheets[kind.name] = sheet
         result.issues.extend(sheet.issues)
-    known = {INFO_SHEET.casefold(), *(k.casefold() for k in DATA_KINDS)}
-    result.extra_sheets = [n for n in names if n.strip().casefold() not in known]
+    known = {normalise_header(name) for name in (INFO_SHEET, *DATA_KINDS)}
+    result.extra_sheets = [n for n in names if normalise_header(n) not in known]
     return result
 
 
