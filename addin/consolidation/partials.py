@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from addin.consolidation.model import SheetCount
 from addin.errors import NotAWorkbook, WorkbookError
-from addin.excel.receipts import sha256_of
+from addin.files import sha256_of
 from addin.issues import Issue
 from addin.kinds.budget import BudgetRow
 from addin.kinds.inventory import InventoryRow, suggested_order

@@ -23,7 +23,8 @@ from addin.demo.organisation import (
     demo_config,
     organisation,
 )
-from addin.excel.receipts import Receipt, receipt_path, sha256_of, write_receipt
+from addin.excel.receipts import Receipt, receipt_path, write_receipt
+from addin.files import sha256_of
 from addin.issues import Issue
 from addin.kinds.info import TEMPLATE_VERSION
 from addin.templates import write_department_workbook

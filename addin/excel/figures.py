@@ -31,7 +31,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from addin.cells import decimal_from_float
 from addin.columns import normalise_header
-from addin.excel.receipts import write_atomically
+from addin.files import write_atomically
 
 FIGURES_FOLDER: Final = ".figures"
 FIGURES_VERSION: Final = 1

@@ -25,16 +25,14 @@ This module does not import xlwings: the consolidation imports it.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
+
+from addin.files import sha256_of, write_atomically
 
 RECEIPT_VERSION: Final = 1
 RECEIPT_SUFFIX: Final = ".receipt.json"
@@ -79,15 +77,6 @@ def submission_stem(department: str, period: str) -> str:
 def receipt_path(workbook: Path) -> Path:
     """``<inbox>/FIN_2026-10.receipt.json`` for ``<inbox>/FIN_2026-10.xlsx``."""
     return workbook.with_name(workbook.stem + RECEIPT_SUFFIX)
-
-
-def sha256_of(path: Path) -> str:
-    """The file's SHA-256, as receipts, Sources and the run history record it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_receipt(path: Path) -> Receipt:
@@ -139,25 +128,6 @@ def receipt_matches(receipt: Receipt, workbook: Path) -> bool:
         return sha256_of(workbook) == receipt.sha256
     except OSError:
         return False
-
-
-def write_atomically(target: Path, content: bytes) -> None:
-    """Write ``content`` to a temporary file beside ``target``, then move it over ``target``.
-
-    ``os.replace`` within one folder is atomic on Windows shares and POSIX
-    alike: a reader sees the old file or the new one, never half of one.
-    """
-    temporary = target.with_name(f".~{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
 
 
 def write_receipt(receipt: Receipt, path: Path) -> Path:

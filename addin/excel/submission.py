@@ -23,9 +23,6 @@ import contextlib
 import hashlib
 import io
 import math
-import os
-import secrets
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -43,9 +40,9 @@ from addin.excel.receipts import (
     receipt_matches,
     receipt_path,
     submission_stem,
-    write_atomically,
     write_receipt,
 )
+from addin.files import copy_atomically, write_atomically
 
 VERSIONS_FOLDER: Final = ".versions"
 
@@ -139,17 +136,6 @@ def _previous_moment(workbook: Path) -> datetime:
     return datetime.fromtimestamp(workbook.stat().st_mtime).astimezone()
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    temporary = target.with_name(f".~{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        shutil.copy2(source, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-
-
 def keep_previous_version(workbook: Path) -> Path | None:
     """Copy the current submission (and its receipt) into ``.versions``; ``None`` if none."""
     if not workbook.is_file():
@@ -163,10 +149,10 @@ def keep_previous_version(workbook: Path) -> Path | None:
         target = folder / version_name(workbook.stem, moment).replace(".xlsx", f" ({counter}).xlsx")
         counter += 1
     # Copied, not moved: the inbox never lacks the department's file, even for a moment.
-    _copy_atomically(workbook, target)
+    copy_atomically(workbook, target)
     receipt = receipt_path(workbook)
     if receipt.is_file():
-        _copy_atomically(receipt, receipt_path(target))
+        copy_atomically(receipt, receipt_path(target))
     return target
 
 

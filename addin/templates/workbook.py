@@ -12,10 +12,7 @@ from the clock, so the same arguments give byte-identical files.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -24,6 +21,7 @@ import xlsxwriter
 
 from addin import locales
 from addin.cells import CellProblem, coerce_month
+from addin.files import replacing
 from addin.kinds import DATA_KINDS, INFO_SHEET
 from addin.kinds.info import ISO_4217, TEMPLATE_VERSION
 from addin.settings import PayrollSettings
@@ -90,14 +88,8 @@ def write_department_workbook(
         kind = "with" if macros else "without"
         raise ValueError(f"{path.name}: a workbook {kind} macros must be saved as {suffix}")
     vba = _macro_project(macros)
-    temporary = path.with_name(f".~{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with replacing(path) as temporary:
         _write(temporary, ctx, given, vba)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        raise
     return path
 
 
