@@ -10,17 +10,17 @@ It also measures what it writes so that column widths fit the content.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from addin.consolidation.model import ConsolidatedReport
+from addin.report import bulk
 from addin.report import styles as st
+from addin.report.bulk import BulkWorksheet
 from addin.report.cells import (
     NUMERIC_KINDS,
     Column,
@@ -90,7 +90,7 @@ class SheetWriter:
     def __init__(self, book: ReportBook, name: str) -> None:
         self.book = book
         self.name = name
-        self.ws: Any = book.workbook.add_worksheet(name)
+        self.ws: Any = book.workbook.add_worksheet(name, worksheet_class=BulkWorksheet)
         self.widths: dict[int, int] = {}
         self.lines: dict[int, int] = {}  # rows holding wrapped text: how many lines they need
 
@@ -222,11 +222,12 @@ class SheetWriter:
             "style": TABLE_STYLE,
             "columns": [{"header": c.header, "header_format": header_fmt} for c in columns],
         }
-        code = self.ws.add_table(top, left, last, left + len(columns) - 1, options)
-        self._check(code, last, left + len(columns) - 1)
+        long = row_props is None and len(rows) > FAST_FROM_ROWS
+        add = self.ws.add_long_table if long else self.ws.add_table
+        self._check(add(top, left, last, left + len(columns) - 1, options), last, left + len(columns) - 1)
         for i, column in enumerate(columns):
             self.measure(left + i, len(column.header) + FILTER_BUTTON)
-        if row_props is None and len(rows) > FAST_FROM_ROWS:
+        if long:
             self._long_table(top, left, columns, rows, what)
             return Placement(top, top + 1, last)
         for offset, row in enumerate(rows):
@@ -242,70 +243,52 @@ class SheetWriter:
 
     def _long_table(self, top: int, left: int, columns: Sequence[Column],
                     rows: Sequence[Sequence[object]], what: str) -> None:
-        """The rows of a long table, with the usual cell written directly.
+        """The rows of a long table, the usual ones rendered in bulk (:mod:`addin.report.bulk`).
 
-        A plain text, a number in a numeric column or a date-time in a date-time
-        column takes one XlsxWriter call with its column's format, looked up once;
-        anything else (blanks, risky or long text, odd types) takes :meth:`value`,
-        so the rules and checks are the same. Widths come from the first
-        :data:`MEASURED_ROWS` rows.
+        A row whose every cell is usual (plain text, a finite number in a
+        numeric column, a date-time in a date-time column) is rendered straight
+        to XML with its column's format, a column at a time; any other row is
+        written cell by cell through :meth:`value`, so the rules and checks are
+        the same. Widths come from the first :data:`MEASURED_ROWS` rows.
         """
-        fast = [self._fast_cell(left + i, column) for i, column in enumerate(columns)]
         for offset, row in enumerate(rows):
             if len(row) != len(columns):
                 raise ReportInvariantError(f"{what}: row {offset + 1} has {len(row)} values, "
                                            f"expected {len(columns)}")
-            at = top + 1 + offset
-            measure = offset < MEASURED_ROWS
-            for i, (column, raw, write) in enumerate(zip(columns, row, fast, strict=True)):
-                if not write(at, raw, measure):
-                    self.value(at, left + i, raw, column.kind, None,
-                               where=f"{what}, row {offset + 1}, column {column.key!r}",
-                               none_text=column.none_text, max_width=column.max_width,
-                               measure=measure)
+        first = top + 1
+        values = list(zip(*rows, strict=True))
+        rendered = [self._renderer(left + i, column)(values[i], first)
+                    for i, column in enumerate(columns)]
+        usual: dict[int, str] = {}
+        for offset, cells in enumerate(zip(*rendered, strict=True)):
+            if None not in cells:
+                usual[first + offset] = "".join(cells)
+                continue
+            for i, (column, raw) in enumerate(zip(columns, rows[offset], strict=True)):
+                self.value(first + offset, left + i, raw, column.kind, None,
+                           where=f"{what}, row {offset + 1}, column {column.key!r}",
+                           none_text=column.none_text, max_width=column.max_width,
+                           measure=offset < MEASURED_ROWS)
+        if not self.ws.add_bulk_rows(usual, left, left + len(columns) - 1):
+            self._check(-1, max(usual), left + len(columns) - 1)
+        for offset, row in enumerate(rows[:MEASURED_ROWS]):
+            if first + offset in usual:
+                for i, (raw, column) in enumerate(zip(row, columns, strict=True)):
+                    self.measure(left + i, display_width(plain(raw, what), column.kind))
 
-    def _fast_cell(self, col: int, column: Column) -> Callable[[int, object, bool], bool]:
-        """A writer for the usual cell of ``column``; it returns False to decline a cell."""
-        ws, kind, limit = self.ws, column.kind, column.max_width
+    def _renderer(self, col: int, column: Column) -> bulk.ColumnRenderer:
+        """How the usual cells of ``column`` are rendered; the renderer declines any other."""
+        kind, limit = column.kind, column.max_width
         if kind in NUMERIC_KINDS:
-            number_fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]})
-
-            def number(row: int, raw: object, measure: bool) -> bool:
-                kind_of = type(raw)
-                if kind_of is not Decimal and kind_of is not float and kind_of is not int:
-                    return False
-                value = float(raw)  # type: ignore[arg-type]
-                if not math.isfinite(value) or (kind is Kind.INTEGER and not value.is_integer()):
-                    return False
-                self._check(ws.write_number(row, col, value, number_fmt), row, col)
-                if measure:
-                    self.measure(col, display_width(value, kind))
-                return True
-
-            return number
+            fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]})
+            return bulk.number_column(col, fmt, whole_only=kind is Kind.INTEGER)
         if kind is Kind.DATETIME:
-            stamp_fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[Kind.DATETIME]})
+            return bulk.datetime_column(col, self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]}))
 
-            def stamp(row: int, raw: object, measure: bool) -> bool:
-                if type(raw) is not datetime:
-                    return False
-                self._check(ws.write_datetime(row, col, raw, stamp_fmt), row, col)
-                if measure:
-                    self.measure(col, display_width(raw, kind))
-                return True
+        def usable(text: str) -> bool:
+            return len(text) <= limit and "\n" not in text and not is_risky(text)
 
-            return stamp
-        text_fmt = self._fmt(dict(DATA))
-
-        def text(row: int, raw: object, measure: bool) -> bool:
-            if type(raw) is not str or len(raw) > limit or "\n" in raw or is_risky(raw):
-                return False
-            self._check(ws.write_string(row, col, raw, text_fmt), row, col)
-            if measure:
-                self.measure(col, len(raw))
-            return True
-
-        return text
+        return bulk.text_column(self.ws, col, self._fmt(dict(DATA)), usable)
 
     # -- page ----------------------------------------------------------------
 
