@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -16,11 +18,13 @@ import pytest
 
 from addin.consolidation import NothingToConsolidate, build_report
 from addin.consolidation.model import ConsolidatedReport
+from addin.consolidation.partials import Employee, Event, FilePartial
 from addin.settings import OrgConfig
 from tests.conftest import TODAY
 from tests.generator import Department, clean_department, payroll_rows, write_workbook
 
 CENT = Decimal("0.01")
+D = Decimal
 RATES = {"USD": Decimal(1), "VND": Decimal(25400), "CNY": Decimal("7.1")}
 # Tax schedules, written out again from the configuration's documentation.
 BRACKETS = {
@@ -194,9 +198,37 @@ def test_booking_conflicts_name_both_departments_and_cells(report: ConsolidatedR
 
 
 def test_the_same_inputs_give_the_same_numbers(org: Org, report: ConsolidatedReport) -> None:
+    # In worker processes, partial results travel by pickle: nothing may change on the way.
     again = build_report(org.inbox, config=config(), today=TODAY, workers=2)
-    assert again.summary.equals(report.summary)
+    for table in ("summary", "budget_by_category", "budget_by_month", "payroll",
+                  "inventory_by_category", "reorder", "calendar", "conflicts", "exceptions"):
+        assert getattr(again, table).equals(getattr(report, table)), table
     assert again.totals == report.totals
+    assert again.sources == report.sources
+
+
+def test_a_partial_arrives_from_its_worker_unchanged() -> None:
+    partial = FilePartial(Path("FIN.xlsx"), "ab" * 32, 1234, datetime(2026, 11, 2, 9, 30, tzinfo=UTC))
+    partial.events = [
+        Event("EV-1", "A2", "Kick-off", "Meeting", datetime(2026, 10, 1, 9, 0, 0, 123457),
+              datetime(2026, 10, 1, 10, 0), "Boardroom", "Lan", 12),
+        Event("EV-2", "A3", "=1+1", "Training", datetime(1900, 3, 1), datetime(9999, 12, 31, 23, 59),
+              None, "Minh", 0),
+    ]
+    partial.employees = [
+        Employee("E1", "A2", "Full-time", "5000 0 1E+3 6000.005 0.00 -0 5999.995", None, None, None),
+        Employee("E2", "A3", "Contract", "1 2 3 4 5 6 7", "Lan Tran", "Clerk", "0012345678"),
+    ]
+    arrived = pickle.loads(pickle.dumps(partial))
+    assert arrived == partial
+    assert [type(e) for e in arrived.events + arrived.employees] == [Event] * 2 + [Employee] * 2
+    assert arrived.employees[0].pay == (D("5000"), D("0"), D("1E+3"), D("6000.005"), D("0.00"),
+                                        D("-0"), D("5999.995"))
+    zoned = FilePartial(Path("HR.xlsx"), "cd" * 32, 1, datetime(2026, 11, 2, tzinfo=UTC))
+    zoned.events = [partial.events[0]._replace(end=datetime(2026, 10, 1, 10, 0, tzinfo=UTC))]
+    assert pickle.loads(pickle.dumps(zoned)).events == zoned.events
+    empty = FilePartial(Path("IT.xlsx"), "ef" * 32, 1, datetime(2026, 11, 2, tzinfo=UTC))
+    assert pickle.loads(pickle.dumps(empty)) == empty
 
 
 def test_nothing_to_consolidate(tmp_path: Path) -> None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from addin.consolidation.partials import Event
 from addin.kinds.schedule import overlaps
 
 
-@dataclass(frozen=True, slots=True)
-class Booking:
+class Booking(NamedTuple):
+    """An event with the department and file it came from (a tuple: there are one per event)."""
+
     department: str
     file: str
     event: Event

@@ -23,11 +23,12 @@ accepted + rejected holds for every sheet.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
 
 from addin.consolidation.model import SheetCount, SourceFile
 from addin.consolidation.partials import FilePartial
@@ -143,10 +144,18 @@ def _with_rate(partial: FilePartial, config: OrgConfig, selection: Selection) ->
 
 def _reject_shared_employees(selection: Selection) -> None:
     """Employee IDs in two departments: an error at both cells, and neither is counted."""
+    # Accepted IDs are unique within a workbook (a repeat is rejected there), so
+    # an ID counted twice is on two payrolls; the count runs at C speed.
+    counts = Counter(chain.from_iterable(
+        [employee.employee_id for employee in included.partial.employees]
+        for included in selection.included
+    ))
+    shared = {employee_id for employee_id, count in counts.items() if count > 1}
     seen: dict[str, list[tuple[Included, str]]] = defaultdict(list)
-    for included in selection.included:
+    for included in selection.included if shared else ():
         for employee in included.partial.employees:
-            seen[employee.employee_id].append((included, employee.cell))
+            if employee.employee_id in shared:
+                seen[employee.employee_id].append((included, employee.cell))
     for employee_id, places in seen.items():
         departments = {included.department for included, _ in places}
         if len(departments) < 2:

@@ -83,18 +83,17 @@ def payroll_tables(
     groups: dict[str, dict[str, PayGroup]] = {}
     detail_rows: list[list[Any]] = []
     for included in selection.included:
-        by_type: dict[str, PayGroup] = {}
+        by_type = {kind: PayGroup(included.department, kind, headcount, sums)
+                   for kind, (headcount, sums) in included.partial.pay_groups.items()}
         for employee in included.partial.employees:
             if employee.cell in included.rejected_employees:
-                continue
-            group = by_type.setdefault(
-                employee.employment_type,
-                PayGroup(included.department, employee.employment_type, 0,
-                         tuple(ZERO for _ in PAY_FIELDS)),
-            )
-            group.headcount += 1
-            group.sums = tuple(a + b for a, b in zip(group.sums, employee.pay, strict=True))
-            if detail:
+                # On two departments' payrolls: counted in neither.
+                group = by_type[employee.employment_type]
+                group.headcount -= 1
+                group.sums = tuple(a - b for a, b in zip(group.sums, employee.pay, strict=True))
+                if not group.headcount:
+                    del by_type[employee.employment_type]
+            elif detail:
                 gross, tax, deductions, net = employee.pay[3:7]
                 detail_rows.append([
                     included.department, employee.employee_id, employee.full_name,
@@ -159,13 +158,16 @@ def schedule_tables(selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame, d
     bookings: list[Booking] = []
     per_department: dict[str, list[int]] = {i.department: [0, 0] for i in selection.included}
     for included in selection.included:
+        department, file = included.department, included.partial.path.name
+        in_period = 0
         for event in included.partial.events:
-            bookings.append(Booking(included.department, included.partial.path.name, event))
+            bookings.append(Booking(department, file, event))
             if event.start < end and event.end > start:
-                per_department[included.department][0] += 1
-                calendar.append([event.start, event.end, included.department, event.event_id,
+                in_period += 1
+                calendar.append([event.start, event.end, department, event.event_id,
                                  event.title, event.type, event.location, event.owner,
                                  event.attendees])
+        per_department[department][0] += in_period
     calendar.sort(key=lambda row: (row[0], row[2], row[3]))
     conflicts: list[list[Any]] = []
     for first, second in booking_conflicts(bookings):
