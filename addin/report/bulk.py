@@ -127,12 +127,13 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no typ
             self.dim_rowmin, self.dim_rowmax = first, last
 
     def _write_bulk_row(self, row: int) -> None:
+        cells = self.bulk_rows.pop(row)  # written once; freed as the sheet's XML grows
         info = self.row_info.get(row)
         if info is None:
-            self.fh.write(f'<row r="{row + 1}">{self.bulk_rows[row]}</row>')
+            self.fh.write(f'<row r="{row + 1}">{cells}</row>')
             return
         self._write_row(row, None, info)  # a height or format set on the row: XlsxWriter's tag
-        self.fh.write(self.bulk_rows[row])
+        self.fh.write(cells)
         self._xml_end_tag("row")
 
 

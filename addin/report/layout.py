@@ -39,6 +39,7 @@ DATA: dict[str, Any] = {"valign": "top"}
 # their column widths are measured on the first MEASURED_ROWS rows.
 FAST_FROM_ROWS = 2_000
 MEASURED_ROWS = 2_000
+BULK_SLICE = 16_384  # rows of a long table rendered together
 MIN_WIDTH = 6
 PADDING = 2  # characters added to the widest content of a column
 LINE_HEIGHT = 15  # points per line of Calibri 11
@@ -256,19 +257,22 @@ class SheetWriter:
                 raise ReportInvariantError(f"{what}: row {offset + 1} has {len(row)} values, "
                                            f"expected {len(columns)}")
         first = top + 1
-        values = list(zip(*rows, strict=True))
-        rendered = [self._renderer(left + i, column)(values[i], first)
-                    for i, column in enumerate(columns)]
+        renderers = [self._renderer(left + i, column) for i, column in enumerate(columns)]
         usual: dict[int, str] = {}
-        for offset, cells in enumerate(zip(*rendered, strict=True)):
-            if None not in cells:
-                usual[first + offset] = "".join(cells)
-                continue
-            for i, (column, raw) in enumerate(zip(columns, rows[offset], strict=True)):
-                self.value(first + offset, left + i, raw, column.kind, None,
-                           where=f"{what}, row {offset + 1}, column {column.key!r}",
-                           none_text=column.none_text, max_width=column.max_width,
-                           measure=offset < MEASURED_ROWS)
+        # In slices, so that only one slice's cells are held apart from their rows.
+        for start in range(0, len(rows), BULK_SLICE):
+            part = rows[start:start + BULK_SLICE]
+            values = list(zip(*part, strict=True))
+            rendered = [render(values[i], first + start) for i, render in enumerate(renderers)]
+            for offset, cells in enumerate(zip(*rendered, strict=True), start):
+                if None not in cells:
+                    usual[first + offset] = "".join(cells)
+                    continue
+                for i, (column, raw) in enumerate(zip(columns, rows[offset], strict=True)):
+                    self.value(first + offset, left + i, raw, column.kind, None,
+                               where=f"{what}, row {offset + 1}, column {column.key!r}",
+                               none_text=column.none_text, max_width=column.max_width,
+                               measure=offset < MEASURED_ROWS)
         if not self.ws.add_bulk_rows(usual, left, left + len(columns) - 1):
             self._check(-1, max(usual), left + len(columns) - 1)
         for offset, row in enumerate(rows[:MEASURED_ROWS]):
