@@ -14,6 +14,7 @@ Order of work, each step a guard for the next:
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,13 +39,11 @@ from addin.report.verify import verify_report
 #: XlsxWriter's write() would turn text starting with "=" into a formula, text
 #: that looks like a number into a number and "http://..." into a link; the
 #: report writes every value with an explicit type, and these options make
-#: sure no path through XlsxWriter converts text anyway. in_memory keeps
-#: XlsxWriter's own temporary files out of the system temp folder.
+#: sure no path through XlsxWriter converts text anyway.
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
-    "in_memory": True,
 }
 
 
@@ -69,7 +68,13 @@ def write_report(report: ConsolidatedReport, path: Path, *, now: datetime | None
     path = Path(path)
     when = now if now is not None else datetime.now()
     check_report(report)
-    data, layout = build_workbook(report)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # XlsxWriter assembles each sheet's XML in a temporary file. In memory it
+    # would take 4 bytes a character (300 MB more for a 250,000-event calendar).
+    # The files go beside the report, where its data is going anyway, in a
+    # private folder that is removed whatever happens.
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.work-", dir=path.parent) as work:
+        data, layout = build_workbook(report, Path(work))
     expected_sheets = sheet_names(report)
 
     def check(written: Path) -> None:
@@ -78,10 +83,13 @@ def write_report(report: ConsolidatedReport, path: Path, *, now: datetime | None
     return publish(path, data, check, when)
 
 
-def build_workbook(report: ConsolidatedReport) -> tuple[bytes, summary.SummaryLayout]:
-    """The report as .xlsx bytes, and where its Summary Total row is."""
+def build_workbook(report: ConsolidatedReport, work: Path) -> tuple[bytes, summary.SummaryLayout]:
+    """The report as .xlsx bytes, and where its Summary Total row is.
+
+    ``work`` is a private folder for XlsxWriter's temporary files.
+    """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(buffer, {**WORKBOOK_OPTIONS, "tmpdir": str(work)})
     # Fixed properties: the same report gives the same file, byte for byte.
     workbook.set_properties({
         "title": f"{report.organisation}: organisation report {report.period}",
