@@ -28,6 +28,7 @@ from addin.consolidation.model import CALENDAR_COLUMNS, EXCEPTION_COLUMNS
 from addin.report import layout, write_report
 from addin.report.bulk import BulkWorksheet, excel_serial
 from tests.report_support import make_report
+from tests.support.libreoffice import LibreOfficeSession, require_libreoffice
 
 NOW = datetime(2026, 11, 23, 14, 15, 0)
 EVENTS = 2_600  # above layout.FAST_FROM_ROWS, so the calendar takes the bulk path
@@ -133,3 +134,21 @@ def test_a_long_table_over_an_earlier_table_is_refused(tmp_path: Path) -> None:
     assert sheet.add_long_table(6, 0, 10, 3, {"name": "tblThird"}) == 0
     assert [t["range"] for t in sheet.tables] == ["A1:C5", "A7:D11"]
     workbook.close()
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_bulk_rows_as_xlsxwriters_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bulk cells after a row's first name no place of their own (the optional r
+    # attribute): a third reader must put them in the same columns.
+    require_libreoffice()
+    bulk, cell_by_cell = write_both(tmp_path, monkeypatch)
+    area = {"Schedule": [f"A1:I{EVENTS + 20}"], "Exceptions": ["A1:I2120"]}
+    with LibreOfficeSession() as session:
+        fast, slow = (session.read_cells(path, area) for path in (bulk, cell_by_cell))
+    for sheet, (address,) in area.items():
+        shown_fast = [[(c.python_value, c.text) for c in row] for row in fast.grid(sheet, address)]
+        shown_slow = [[(c.python_value, c.text) for c in row] for row in slow.grid(sheet, address)]
+        assert shown_fast == shown_slow, sheet
+        assert sum(1 for row in shown_fast if row[3][0] is not None) > 2_000, sheet

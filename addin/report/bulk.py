@@ -137,10 +137,17 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no typ
         self._xml_end_tag("row")
 
 
-def text_column(sheet: BulkWorksheet, col: int, fmt: Any,
-                usable: Callable[[str], bool]) -> ColumnRenderer:
+def _opening(col: int, first: bool) -> str:
+    """How a cell's tag opens. Only a row's first cell names its place (``r``, optional
+    in the file format); readers place the cells after it in the next columns, and
+    bulk rows have no gaps. A quarter less XML to build, and to compress."""
+    return f'<c r="{xl_col_to_name(col)}{{row}}"' if first else "<c"
+
+
+def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str], bool],
+                first: bool) -> ColumnRenderer:
     """Renders plain strings (``usable`` says which) as shared-string cells."""
-    letter, xf = xl_col_to_name(col), fmt._get_xf_index()
+    opening, xf = _opening(col, first), fmt._get_xf_index()
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         # Each distinct text is checked and put in the shared strings once;
@@ -149,61 +156,67 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any,
         out: list[str | None] = []
         append = out.append
         repeats = 0
-        for row, raw in enumerate(values, first_row + 1):
+        for raw in values:
             if type(raw) is not str:
                 append(None)
                 continue
-            tail = memo.get(raw)
-            if tail is not None:
+            cell = memo.get(raw)
+            if cell is not None:
                 repeats += 1
             elif usable(raw):
-                tail = memo[raw] = f' s="{xf}" t="s"><v>{sheet.shared_string(raw)}</v></c>'
+                cell = memo[raw] = f'{opening} s="{xf}" t="s"><v>{sheet.shared_string(raw)}</v></c>'
             else:
                 append(None)
                 continue
-            append(f'<c r="{letter}{row}"{tail}')
+            append(cell)
         sheet.count_shared_uses(repeats)
-        return out
+        return _placed(out, opening, first_row) if first else out
 
     return render
 
 
-def number_column(col: int, fmt: Any, whole_only: bool) -> ColumnRenderer:
+def number_column(col: int, fmt: Any, whole_only: bool, first: bool) -> ColumnRenderer:
     """Renders finite ints, floats and Decimals as number cells (whole numbers only if asked)."""
-    letter, xf = xl_col_to_name(col), fmt._get_xf_index()
+    opening, xf = _opening(col, first), fmt._get_xf_index()
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         out: list[str | None] = []
         append = out.append
-        for row, raw in enumerate(values, first_row + 1):
+        for raw in values:
             kind = type(raw)
             if kind is float or kind is int or (kind is Decimal and raw.is_finite()):  # type: ignore[attr-defined]
                 value = float(raw)  # type: ignore[arg-type]
                 if value - value == 0 and (not whole_only or value.is_integer()):  # finite
-                    append(f'<c r="{letter}{row}" s="{xf}"><v>{value:.16G}</v></c>')
+                    append(f'{opening} s="{xf}"><v>{value:.16G}</v></c>')
                     continue
             append(None)
-        return out
+        return _placed(out, opening, first_row) if first else out
 
     return render
 
 
-def datetime_column(col: int, fmt: Any) -> ColumnRenderer:
+def datetime_column(col: int, fmt: Any, first: bool) -> ColumnRenderer:
     """Renders naive date-times from 1 March 1900 on as date serial numbers."""
-    letter, xf = xl_col_to_name(col), fmt._get_xf_index()
+    opening, xf = _opening(col, first), fmt._get_xf_index()
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         memo: dict[datetime, str] = {}  # calendars repeat their hour slots
         out: list[str | None] = []
         append = out.append
-        for row, raw in enumerate(values, first_row + 1):
+        for raw in values:
             if type(raw) is not datetime or raw.tzinfo is not None or raw < _AFTER_LEAP_BUG:
                 append(None)
                 continue
-            tail = memo.get(raw)
-            if tail is None:
-                tail = memo[raw] = f' s="{xf}"><v>{excel_serial(raw):.16G}</v></c>'
-            append(f'<c r="{letter}{row}"{tail}')
-        return out
+            cell = memo.get(raw)
+            if cell is None:
+                cell = memo[raw] = f'{opening} s="{xf}"><v>{excel_serial(raw):.16G}</v></c>'
+            append(cell)
+        return _placed(out, opening, first_row) if first else out
 
     return render
+
+
+def _placed(cells: list[str | None], opening: str, first_row: int) -> list[str | None]:
+    """The first column's cells with their row filled in to the reference."""
+    return [None if cell is None else cell.replace("{row}", str(row), 1)
+            for row, cell in enumerate(cells, first_row + 1)]

@@ -257,7 +257,7 @@ class SheetWriter:
                 raise ReportInvariantError(f"{what}: row {offset + 1} has {len(row)} values, "
                                            f"expected {len(columns)}")
         first = top + 1
-        renderers = [self._renderer(left + i, column) for i, column in enumerate(columns)]
+        renderers = [self._renderer(left + i, column, first=i == 0) for i, column in enumerate(columns)]
         usual: dict[int, str] = {}
         # In slices, so that only one slice's cells are held apart from their rows.
         for start in range(0, len(rows), BULK_SLICE):
@@ -280,19 +280,20 @@ class SheetWriter:
                 for i, (raw, column) in enumerate(zip(row, columns, strict=True)):
                     self.measure(left + i, display_width(plain(raw, what), column.kind))
 
-    def _renderer(self, col: int, column: Column) -> bulk.ColumnRenderer:
+    def _renderer(self, col: int, column: Column, first: bool) -> bulk.ColumnRenderer:
         """How the usual cells of ``column`` are rendered; the renderer declines any other."""
         kind, limit = column.kind, column.max_width
         if kind in NUMERIC_KINDS:
             fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]})
-            return bulk.number_column(col, fmt, whole_only=kind is Kind.INTEGER)
+            return bulk.number_column(col, fmt, kind is Kind.INTEGER, first)
         if kind is Kind.DATETIME:
-            return bulk.datetime_column(col, self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]}))
+            fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]})
+            return bulk.datetime_column(col, fmt, first)
 
         def usable(text: str) -> bool:
             return len(text) <= limit and "\n" not in text and not is_risky(text)
 
-        return bulk.text_column(self.ws, col, self._fmt(dict(DATA)), usable)
+        return bulk.text_column(self.ws, col, self._fmt(dict(DATA)), usable, first)
 
     # -- page ----------------------------------------------------------------
 
