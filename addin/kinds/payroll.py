@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
-from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from addin.columns import Column, ColumnType, ComputedColumn
 from addin.kinds.base import RowModel, SheetKind, context_of, rule_error
@@ -138,13 +138,20 @@ class PayrollRow(RowModel):
     overtime_hours: Annotated[Decimal, Field(ge=0, le=MAX_OVERTIME_HOURS)] = ZERO
     deductions: NonNegative = ZERO
     bank_account: str | None = None
-    # The pay worked out while validating, and the settings it was worked out with.
-    _pay: tuple[PayrollSettings, str | None, Pay] | None = PrivateAttr(default=None)
+
+    # The pay worked out while validating, and the settings and currency it was
+    # worked out with. A plain slot rather than a pydantic PrivateAttr: pydantic
+    # fills private attributes through a Python call on every row it builds,
+    # which cost as much as validating the row's fields.
+    __slots__ = ("_pay",)
+    if TYPE_CHECKING:
+        _pay: tuple[PayrollSettings, str | None, Pay]
 
     @model_validator(mode="after")
     def _net_pay_not_negative(self, info: ValidationInfo) -> Self:
         context = context_of(info)
-        pay = self.pay(context.payroll, context.currency)
+        # A row being validated has no pay worked out yet: no cache to look at.
+        pay = self._work_out_pay(context.payroll, context.currency)
         if pay.net_pay < 0:
             raise rule_error(
                 "net-pay-negative",
@@ -157,14 +164,21 @@ class PayrollRow(RowModel):
 
     def pay(self, settings: PayrollSettings, currency: str | None = None) -> Pay:
         """This employee's pay under ``settings`` (computed once per settings and currency)."""
-        cached = self._pay
-        if cached is not None and cached[0] is settings and cached[1] == currency:
+        try:
+            cached = self._pay
+        except AttributeError:  # not worked out yet (or the row is a copy)
+            return self._work_out_pay(settings, currency)
+        if cached[0] is settings and cached[1] == currency:
             return cached[2]
+        return self._work_out_pay(settings, currency)
+
+    def _work_out_pay(self, settings: PayrollSettings, currency: str | None) -> Pay:
         pay = compute_pay(
             self.base_salary, self.allowances, self.overtime_hours, self.deductions,
             settings, currency,
         )
-        self._pay = (settings, currency, pay)
+        # The row is frozen for its fields; the cache is not one of them.
+        object.__setattr__(self, "_pay", (settings, currency, pay))
         return pay
 
 
