@@ -106,8 +106,13 @@ def _table(
     table = SheetTable(kind, grid, header, found)
     table.issues.extend(_unknown_columns(grid, kind, file, header, lookup))
     data_cols = sorted(found.values())
+    first_col, top = data_cols[0], grid.origin[0]
     for row in range(header + 1, len(grid.rows)):
         cells = grid.rows[row]
+        if _plainly_data(cells[first_col] if first_col < len(cells) else None):
+            if top + row not in grid.totals_rows:
+                table.rows.append((row, cells))
+            continue
         if _is_blank_row(cells, data_cols):
             continue
         if grid.origin[0] + row in grid.totals_rows:
@@ -126,12 +131,25 @@ def _table(
     return table
 
 
+def _plainly_data(first: RawValue) -> bool:
+    """Whether a row whose first input cell holds ``first`` is neither blank nor a
+    totals row labelled Total, without the full checks below.
+
+    Most rows are: their first cell holds a number, a date, or text that does not
+    start as a Total label can. For text that does not start with a space, the
+    normalised start of the text is the start of the normalised text.
+    """
+    if type(first) is str:
+        head = first[:1]
+        if not head or head.isspace():
+            return False
+        return head.casefold()[:1] not in _TOTAL_INITIALS \
+            or normalise_header(first[:_PREFIX]) not in _TOTAL_PREFIXES
+    return first is not None and not isinstance(first, str)
+
+
 def _is_blank_row(cells: Sequence[RawValue], data_cols: list[int]) -> bool:
     """No input cell of the row holds anything (spaces count as nothing)."""
-    # Most rows are data with their first column filled: decide those without a loop.
-    first = _at(cells, data_cols[0])
-    if type(first) is str and first and not first[0].isspace():
-        return False
     return all(is_blank(_at(cells, col)) for col in data_cols)
 
 
@@ -142,6 +160,11 @@ def _at(cells: Sequence[RawValue], col: int) -> RawValue:
 TOTAL_LABELS: Final = frozenset(
     {"total", "totals", "grand total", "subtotal", "sub-total", "sum",
      "tổng", "tổng cộng", "cộng", "合计", "总计", "小计"}
+)
+_TOTAL_INITIALS: Final = frozenset(label[0] for label in TOTAL_LABELS)
+_PREFIX: Final = 4
+_TOTAL_PREFIXES: Final = frozenset(
+    label[:length] for label in TOTAL_LABELS for length in range(1, _PREFIX + 1)
 )
 
 
