@@ -19,7 +19,12 @@ from pathlib import Path
 
 from addin.consolidation import tables
 from addin.consolidation.model import ConsolidatedReport
-from addin.consolidation.partials import FilePartial, file_facts, read_partial
+from addin.consolidation.partials import (
+    FilePartial,
+    cycle_collection_paused,
+    file_facts,
+    read_partial,
+)
 from addin.consolidation.selection import choose_period, select
 from addin.consolidation.submissions import submissions
 from addin.errors import BackofficeError
@@ -71,9 +76,11 @@ def consolidate(
     """
     from addin.report import write_report  # noqa: PLC0415 - the writer imports this package
 
-    report = build_report(inbox, config=config, period=period, payroll_detail=payroll_detail,
-                          progress=progress, today=today, workers=workers)
-    written = write_report(report, out)
+    with cycle_collection_paused():
+        report = build_report(inbox, config=config, period=period,
+                              payroll_detail=payroll_detail, progress=progress, today=today,
+                              workers=workers)
+        written = write_report(report, out)
     counts = [c for s in report.sources for c in s.sheets]
     return ConsolidationRun(
         report, written.path, written.archived, file_facts(written.path)[0],
@@ -88,6 +95,14 @@ def build_report(
     workers: int | None = None,
 ) -> ConsolidatedReport:
     """Read, validate and consolidate every workbook under ``inbox``, as data."""
+    with cycle_collection_paused():
+        return _build_report(inbox, config, period, payroll_detail, progress, today, workers)
+
+
+def _build_report(
+    inbox: Path, config: OrgConfig, period: str | None, payroll_detail: bool,
+    progress: Callable[[Progress], None] | None, today: date | None, workers: int | None,
+) -> ConsolidatedReport:
     if not inbox.is_dir():
         raise NothingToConsolidate(f"{inbox}: no such folder")
     today = today or date.today()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -151,12 +153,24 @@ def read_partial(
     ``keep_personal`` keeps employees' names and bank accounts (for the payroll
     detail sheet); without it they never leave the worker.
     """
-    # The objects made here are freed by reference counting; a collection pass
-    # over them only costs time (about a fifth of a worker's, measured).
+    with cycle_collection_paused():
+        return _read_partial(path, config, today, keep_personal)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """No garbage-collection passes while a consolidation builds its data.
+
+    Everything a consolidation makes is freed by reference counting as soon as
+    it is unused; the collector's passes find nothing to free, yet each one
+    walks every object alive, and building a million rows' worth of tuples
+    triggers hundreds of them (a fifth of a worker's time; in the parent,
+    unpickling 1.4 -> 0.4 s at 1M rows, measured). Collection resumes after.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_partial(path, config, today, keep_personal)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -221,23 +235,26 @@ def _boil_down(
 def _boil_down_payroll(
     partial: FilePartial, result: WorkbookResult, config: OrgConfig, keep_personal: bool
 ) -> None:
-    groups: dict[str, list[Any]] = {}
+    by_type: dict[str, list[tuple[Decimal, ...]]] = {}
     payroll = result.sheets["Payroll"]
     for row, record in payroll.records:
         assert isinstance(record, PayrollRow)
         pay = record.pay(config.payroll, partial.currency)
         amounts = (record.base_salary, record.allowances, pay.overtime_pay, pay.gross_pay,
                    pay.income_tax, record.deductions, pay.net_pay)
-        group = groups.setdefault(record.employment_type, [0, [ZERO] * len(PAY_FIELDS)])
-        group[0] += 1
-        group[1] = [total + amount for total, amount in zip(group[1], amounts, strict=True)]
+        by_type.setdefault(record.employment_type, []).append(amounts)
         partial.employees.append(
             Employee(record.employee_id, payroll.cell("employee_id", row), record.employment_type,
                      " ".join(map(str, amounts)),
                      *((record.full_name, record.position, record.bank_account)
                        if keep_personal else (None, None, None)))
         )
-    partial.pay_groups = {kind: (count, tuple(sums)) for kind, (count, sums) in groups.items()}
+    # Summed a column at a time (in C) rather than a row at a time: the same
+    # additions in the same order, so the same exact totals.
+    partial.pay_groups = {
+        kind: (len(rows), tuple(sum(column, ZERO) for column in zip(*rows, strict=True)))
+        for kind, rows in by_type.items()
+    }
 
 
 def _boil_down_inventory(partial: FilePartial, result: WorkbookResult) -> None:
