@@ -33,9 +33,11 @@ from tests.support.libreoffice import LibreOfficeSession, require_libreoffice
 NOW = datetime(2026, 11, 23, 14, 15, 0)
 EVENTS = 2_600  # above layout.FAST_FROM_ROWS, so the calendar takes the bulk path
 ODD_ROWS = {
-    # row position -> (column, value): cells the bulk renderer declines
+    # row position -> (column, value): cells the bulk renderer declines, or blanks
     7: ("Title", '=HYPERLINK("http://x","y")'),  # risky: quote prefix
-    8: ("Location", None),  # blank
+    8: ("Location", None),  # blank: an empty cell with the column's format
+    13: ("Start", None),  # blank in the first column, which names the row's place
+    14: ("Attendees", float("nan")),  # pandas' missing number: blank too
     9: ("Title", "A very long event title that certainly needs more than one line to show"),
     10: ("Owner", "Line one\nline two"),
     11: ("Attendees", Decimal("2.5")),  # not whole in an integer column: shown as a number

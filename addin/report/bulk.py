@@ -145,9 +145,10 @@ def _opening(col: int, first: bool) -> str:
 
 
 def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str], bool],
-                first: bool) -> ColumnRenderer:
+                first: bool, blank_ok: bool) -> ColumnRenderer:
     """Renders plain strings (``usable`` says which) as shared-string cells."""
     opening, xf = _opening(col, first), fmt._get_xf_index()
+    blank = _blank(opening, xf, blank_ok)
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         # Each distinct text is checked and put in the shared strings once;
@@ -158,7 +159,7 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
         repeats = 0
         for raw in values:
             if type(raw) is not str:
-                append(None)
+                append(blank if raw is None else None)
                 continue
             cell = memo.get(raw)
             if cell is not None:
@@ -175,9 +176,11 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
     return render
 
 
-def number_column(col: int, fmt: Any, whole_only: bool, first: bool) -> ColumnRenderer:
+def number_column(col: int, fmt: Any, whole_only: bool, first: bool,
+                  blank_ok: bool) -> ColumnRenderer:
     """Renders finite ints, floats and Decimals as number cells (whole numbers only if asked)."""
     opening, xf = _opening(col, first), fmt._get_xf_index()
+    blank = _blank(opening, xf, blank_ok)
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         out: list[str | None] = []
@@ -189,15 +192,16 @@ def number_column(col: int, fmt: Any, whole_only: bool, first: bool) -> ColumnRe
                 if value - value == 0 and (not whole_only or value.is_integer()):  # finite
                     append(f'{opening} s="{xf}"><v>{value:.16G}</v></c>')
                     continue
-            append(None)
+            append(blank if raw is None else None)
         return _placed(out, opening, first_row) if first else out
 
     return render
 
 
-def datetime_column(col: int, fmt: Any, first: bool) -> ColumnRenderer:
+def datetime_column(col: int, fmt: Any, first: bool, blank_ok: bool) -> ColumnRenderer:
     """Renders naive date-times from 1 March 1900 on as date serial numbers."""
     opening, xf = _opening(col, first), fmt._get_xf_index()
+    blank = _blank(opening, xf, blank_ok)
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         memo: dict[datetime, str] = {}  # calendars repeat their hour slots
@@ -205,7 +209,7 @@ def datetime_column(col: int, fmt: Any, first: bool) -> ColumnRenderer:
         append = out.append
         for raw in values:
             if type(raw) is not datetime or raw.tzinfo is not None or raw < _AFTER_LEAP_BUG:
-                append(None)
+                append(blank if raw is None else None)
                 continue
             cell = memo.get(raw)
             if cell is None:
@@ -214,6 +218,12 @@ def datetime_column(col: int, fmt: Any, first: bool) -> ColumnRenderer:
         return _placed(out, opening, first_row) if first else out
 
     return render
+
+
+def _blank(opening: str, xf: int, blank_ok: bool) -> str | None:
+    """A missing value: an empty cell with the column's format, or None (declined) when
+    the column shows something in its place."""
+    return f'{opening} s="{xf}"/>' if blank_ok else None
 
 
 def _placed(cells: list[str | None], opening: str, first_row: int) -> list[str | None]:

@@ -283,17 +283,21 @@ class SheetWriter:
     def _renderer(self, col: int, column: Column, first: bool) -> bulk.ColumnRenderer:
         """How the usual cells of ``column`` are rendered; the renderer declines any other."""
         kind, limit = column.kind, column.max_width
+        # A blank stays blank (written as an empty cell with the column's format,
+        # as Excel keeps a formatted empty cell) unless the column says something
+        # in its place, such as "suppressed".
+        blank_ok = column.none_text is None
         if kind in NUMERIC_KINDS:
             fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]})
-            return bulk.number_column(col, fmt, kind is Kind.INTEGER, first)
+            return bulk.number_column(col, fmt, kind is Kind.INTEGER, first, blank_ok)
         if kind is Kind.DATETIME:
             fmt = self._fmt({**DATA, "num_format": NUMBER_FORMATS[kind]})
-            return bulk.datetime_column(col, fmt, first)
+            return bulk.datetime_column(col, fmt, first, blank_ok)
 
         def usable(text: str) -> bool:
             return len(text) <= limit and "\n" not in text and not is_risky(text)
 
-        return bulk.text_column(self.ws, col, self._fmt(dict(DATA)), usable, first)
+        return bulk.text_column(self.ws, col, self._fmt(dict(DATA)), usable, first, blank_ok)
 
     # -- page ----------------------------------------------------------------
 
