@@ -131,11 +131,11 @@ def _fast_column(column: Column, coerce: Coercer, raws: list[RawValue]) -> tuple
     builtins, no Python call per cell). A cell with something to report is left
     as ``_SLOW`` for :func:`coerce_cell`.
     """
-    types = list(map(type, raws))
-    kinds = set(types)
+    kinds = set(map(type, raws))
     if len(kinds) == 1:  # the usual column: one type throughout
         values, any_slow = _convert(column, coerce, kinds.pop(), raws)
         return values, [p for p, v in enumerate(values) if v is _SLOW] if any_slow else []
+    types = list(map(type, raws))
     values = [_SLOW] * len(raws)
     slow: list[int] = []
     for kind in kinds:

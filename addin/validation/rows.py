@@ -78,9 +78,13 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
         again = kind.adapter.validate_python([coerced.values[p] for p in clean], context=context)
         for position, model in zip(clean, again, strict=True):
             models[position] = model
+    keep = [True] * len(models)
+    for position in bad_rows:
+        keep[position] = False
+    top = grid.origin[0] + 1
     result.records = [
-        (grid.origin[0] + table.rows[p][0] + 1, models[p])
-        for p in range(len(models)) if p not in bad_rows
+        (top + row, model) for (row, _), model, kept in zip(table.rows, models, keep, strict=True)
+        if kept
     ]
     return result
 
