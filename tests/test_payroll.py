@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from addin.kinds.payroll import compute_pay, income_tax, round_cents
-from addin.settings import CNY_BRACKETS, DEFAULT_BRACKETS, VND_BRACKETS, PayrollSettings
+from addin.settings import (
+    CNY_BRACKETS,
+    DEFAULT_BRACKETS,
+    VND_BRACKETS,
+    PayrollSettings,
+    TaxBracket,
+)
 
 # Gross pay -> tax, computed by hand slice by slice.
 USD_CASES = [
@@ -73,6 +79,29 @@ def test_tax_is_monotonic_and_below_the_top_rate(gross: D) -> None:
     tax = income_tax(gross, DEFAULT_BRACKETS)
     assert D(0) <= tax <= round_cents(gross * D("0.30"))
     assert income_tax(gross + D("0.01"), DEFAULT_BRACKETS) >= tax
+
+
+def _tax_slice_by_slice(gross: D, brackets: tuple[TaxBracket, ...]) -> D:
+    tax, lower = D(0), D(0)
+    for bracket in brackets:
+        if gross <= lower:
+            break
+        upper = bracket.up_to
+        tax += ((upper if upper is not None and gross > upper else gross) - lower) * bracket.rate
+        if upper is None:
+            break
+        lower = upper
+    return round_cents(tax)
+
+
+@given(st.decimals(min_value=0, max_value=10**12, places=2),
+       st.sampled_from([DEFAULT_BRACKETS, VND_BRACKETS, CNY_BRACKETS]))
+def test_tax_equals_the_slice_by_slice_sum(gross: D, brackets: tuple[TaxBracket, ...]) -> None:
+    # income_tax sums the whole brackets once per set of brackets: same result, same digits.
+    assert str(income_tax(gross, brackets)) == str(_tax_slice_by_slice(gross, brackets))
+    for limit in (b.up_to for b in brackets if b.up_to is not None):
+        for near in (limit - D("0.01"), limit, limit + D("0.01")):
+            assert str(income_tax(near, brackets)) == str(_tax_slice_by_slice(near, brackets))
 
 
 def test_exception_texts_never_show_payroll_figures() -> None:

@@ -15,9 +15,10 @@ Full Name and Bank Account are personal data (``confidential``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple, Self
 
 from pydantic import Field, ValidationInfo, model_validator
 
@@ -82,19 +83,47 @@ def round_cents(amount: Decimal) -> Decimal:
 
 
 def income_tax(gross_pay: Decimal, brackets: tuple[TaxBracket, ...]) -> Decimal:
-    """Progressive tax: each slice of Gross Pay is taxed at its bracket's rate."""
-    tax = ZERO
-    lower = ZERO
-    for bracket in brackets:
-        upper = bracket.up_to
-        if gross_pay <= lower:
-            break
-        taxed = (upper if upper is not None and gross_pay > upper else gross_pay) - lower
-        tax += taxed * bracket.rate
-        if upper is None:
-            break
-        lower = upper
-    return round_cents(tax)
+    """Progressive tax: each slice of Gross Pay is taxed at its bracket's rate.
+
+    The brackets below the one Gross Pay ends in are taxed whole; their tax is
+    summed once per set of brackets (:func:`_schedule`), in the same order and
+    with the same operations as slice by slice, so the result is the same.
+    Brackets ascend (:class:`addin.settings.PayrollSettings` checks it).
+    """
+    if gross_pay <= ZERO:
+        return round_cents(ZERO)
+    schedule = _schedule(brackets)
+    top = bisect_left(schedule.uppers, gross_pay)  # the bracket Gross Pay ends in
+    return round_cents(
+        schedule.below[top] + (gross_pay - schedule.lowers[top]) * schedule.rates[top]
+    )
+
+
+class _Schedule(NamedTuple):
+    uppers: list[Decimal]  # of the brackets with a limit, ascending
+    lowers: list[Decimal]  # where each bracket starts
+    rates: list[Decimal]
+    below: list[Decimal]  # the tax of all brackets below each one, taxed whole
+
+
+# By identity: hashing the brackets would cost more than the tax. The brackets
+# are kept with their schedule, so that an id is never reused while cached.
+_SCHEDULES: dict[int, tuple[tuple[TaxBracket, ...], _Schedule]] = {}
+
+
+def _schedule(brackets: tuple[TaxBracket, ...]) -> _Schedule:
+    """``brackets`` prepared for :func:`income_tax` (once per set of brackets)."""
+    known = _SCHEDULES.get(id(brackets))
+    if known is not None and known[0] is brackets:
+        return known[1]
+    uppers = [b.up_to for b in brackets if b.up_to is not None]
+    lowers = [ZERO, *uppers]
+    below = [ZERO]
+    for upper, lower, bracket in zip(uppers, lowers, brackets, strict=False):
+        below.append(below[-1] + (upper - lower) * bracket.rate)
+    schedule = _Schedule(uppers, lowers, [b.rate for b in brackets], below)
+    _SCHEDULES[id(brackets)] = (brackets, schedule)
+    return schedule
 
 
 @dataclass(frozen=True, slots=True)
