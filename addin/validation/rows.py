@@ -182,6 +182,11 @@ def _duplicate_groups(
 ) -> dict[tuple[Any, ...], list[int]]:
     """Positions of the rows sharing each key that occurs more than once."""
     getter = itemgetter(*key_columns)
+    try:  # the usual sheet, every key cell filled and every key once, decided in C
+        if len(set(map(getter, values))) == len(values):
+            return {}
+    except KeyError:  # a key cell that did not coerce: look row by row
+        pass
     first: dict[Any, int] = {}
     groups: dict[tuple[Any, ...], list[int]] = {}
     for position, row_values in enumerate(values):
