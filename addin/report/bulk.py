@@ -7,16 +7,21 @@ one million input rows: more than reading and validating all the workbooks).
 This module renders the usual cells of a long table (plain text, finite
 numbers, date-times) straight to the ``<c>`` XML that XlsxWriter itself
 would write: the same shared-string table, the same formats (XF indexes),
-the same number text (``%.16G``) and the same date serials. Any other cell
-makes its row go through XlsxWriter's own path, so every rule of
-:mod:`addin.report.layout` still applies to it.
+the same number text (``%.16G``) and the same date serials; a blank is an
+empty cell with the column's format. Only a row's first cell names its place
+(``r``); the others follow it. Any other cell makes its row go through
+XlsxWriter's own path, so every rule of :mod:`addin.report.layout` still
+applies to it.
 
 :class:`BulkWorksheet` is an XlsxWriter ``Worksheet`` (through
 ``add_worksheet(worksheet_class=...)``) that accepts such pre-rendered rows
 and writes them in their place among the rows XlsxWriter writes itself. It
-relies on three private parts of XlsxWriter, checked by the tests against
-XlsxWriter's own output: ``_write_rows`` (one call per range of rows),
-``str_table._get_shared_string_index`` and ``Format._get_xf_index``.
+relies on private parts of XlsxWriter 3 (hence the version bound in
+pyproject.toml): ``_write_rows`` over ``dim_rowmin``..``dim_rowmax``,
+``_write_row`` and ``row_info``, ``_check_dimensions``, the shared-string
+table, ``Format._get_xf_index``, and the table record ``add_table`` keeps
+(``range``, ``a_range``, ``autofilter``). tests/test_report_bulk.py compares
+the result with XlsxWriter's own cell by cell, in three readers.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ def excel_serial(moment: datetime) -> float:
 
 
 class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no type hints
-    """A worksheet that also writes rows rendered by :func:`text_cell` and friends."""
+    """A worksheet that also writes rows rendered by :func:`text_column` and its siblings."""
 
     # XlsxWriter's extent of the written cells (0-based rows), which _write_rows walks.
     dim_rowmin: int
