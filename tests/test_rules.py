@@ -6,13 +6,16 @@ row is row 2) and plants one defect; the test asserts the whole record.
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from addin.issues import Issue, Severity
-from tests.conftest import Validate
+from addin.settings import OrgConfig
+from addin.validation.workbook import validate_workbook
+from tests.conftest import TODAY, Validate, WriteDept
 from tests.generator import Formula, NoResult, clean_department
 
 CATEGORIES = "Personnel, Operations, Travel, Training, IT, Facilities, Marketing, Capital, Other"
@@ -244,3 +247,24 @@ def test_problems_far_down_a_long_sheet_are_reported_at_their_cells(validate: Va
     sheet = result.sheets["Budget"]
     assert (sheet.rows_read, len(sheet.records)) == (1320, 1318)
     assert [row for row, _ in sheet.records][699:702] == [701, 703, 704]
+
+
+def test_a_formula_without_result_is_found_in_pretty_printed_xml(
+    write: WriteDept, config: OrgConfig
+) -> None:
+    # Some tools lay the sheet XML out with line breaks and indents between tags.
+    dept = clean_department()
+    dept.rows["Budget"][3]["Actual"] = NoResult("=E5*1.1")
+    path = write(dept)
+    spaced = path.with_name("spaced.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(spaced, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"><", b">\n  <")
+            target.writestr(item, data)
+    assert b"</f>\n  </c>" in zipfile.ZipFile(spaced).read("xl/worksheets/sheet2.xml")
+    result = validate_workbook(spaced, config, today=TODAY)
+    assert [(i.sheet, i.cell, i.rule) for i in result.issues] == [
+        ("Budget", "F5", "formula-without-result")
+    ]

@@ -179,11 +179,20 @@ def _scan_sheet(xml: bytes, extras: SheetExtras, source: WorkbookSource, limits:
             if ref and value:
                 code = value.group(1).decode("utf-8", "replace")
                 extras.errors[parse_a1(ref.group(1).decode())] = ExcelError(code)
-    if _holds(xml, b"f></c>") or _holds(xml, b"/></c>") or _holds(xml, b":c>"):
+    if _holds(xml, b"f></c>") or _holds(xml, b"/></c>") or _holds(xml, b":c>") \
+            or _laid_out(xml):
         for match in _FORMULA_NO_VALUE.finditer(xml):
             ref = _CELL_REF.search(match.group(1))
             if ref:
                 extras.formulas_without_result.add(parse_a1(ref.group(1).decode()))
+
+
+def _laid_out(xml: bytes) -> bool:
+    """Whether the cells are laid out with whitespace between tags (pretty-printed by
+    some tool; never Excel's own output), which the quick checks above would miss.
+    Looked at once, just after the opening of the sheet's data."""
+    at = xml.find(b"sheetData>")
+    return at >= 0 and xml[at + 10:at + 11].isspace()
 
 
 def _holds(xml: bytes, needle: bytes) -> bool:
