@@ -247,7 +247,8 @@ class SheetWriter:
         """The rows of a long table, the usual ones rendered in bulk (:mod:`addin.report.bulk`).
 
         A row whose every cell is usual (plain text, a finite number in a
-        numeric column, a date-time in a date-time column) is rendered straight
+        numeric column, a date-time in a date-time column, a blank where the
+        column shows nothing in its place) is rendered straight
         to XML with its column's format, a column at a time; any other row is
         written cell by cell through :meth:`value`, so the rules and checks are
         the same. Widths come from the first :data:`MEASURED_ROWS` rows.
