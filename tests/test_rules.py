@@ -7,14 +7,16 @@ row is row 2) and plants one defect; the test asserts the whole record.
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from addin.issues import Issue, Severity
+from addin.reading.workbook import open_workbook
 from addin.settings import OrgConfig
-from addin.validation.workbook import validate_workbook
+from addin.validation.workbook import validate_grids, validate_workbook
 from tests.conftest import TODAY, Validate, WriteDept
 from tests.generator import Formula, NoResult, clean_department
 
@@ -267,4 +269,21 @@ def test_a_formula_without_result_is_found_in_pretty_printed_xml(
     result = validate_workbook(spaced, config, today=TODAY)
     assert [(i.sheet, i.cell, i.rule) for i in result.issues] == [
         ("Budget", "F5", "formula-without-result")
+    ]
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_number_that_is_not_finite_is_not_a_number(
+    write: WriteDept, config: OrgConfig, number: float
+) -> None:
+    # An .xlsx cannot hold one, but a grid read from a live workbook (xlwings) can.
+    book = open_workbook(write(clean_department()), config)
+    grids = {name: book.grid(name) for name in book.sheet_names}
+    budget = grids["Budget"]
+    rows = [list(row) for row in budget.rows]
+    rows[3][4] = number  # Budget, row 4
+    grids["Budget"] = replace(budget, rows=rows)
+    result = validate_grids(book.path, grids, config, TODAY, book.sheet_names)
+    assert [(i.sheet, i.cell, i.column, i.rule, i.message) for i in result.issues] == [
+        ("Budget", "E4", "Budget", "not-a-number", f"Budget is {number}; it must be a number")
     ]

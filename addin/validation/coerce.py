@@ -8,6 +8,7 @@ here, so the row model never sees it (see :mod:`addin.validation.rows`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -156,7 +157,12 @@ def _convert(column: Column, coerce: Coercer, kind: type, raws: list[Any]) -> tu
     if kind is type(None):
         return _by_rules(column, coerce, raws)
     if kind is float and column.type in (ColumnType.MONEY, ColumnType.NUMBER):
-        return _decimals(raws), False
+        values = _decimals(raws)
+        if all(map(math.isfinite, raws)):
+            return values, False
+        # NaN or infinity (a grid from a live workbook can hold them): the rules say
+        # "must be a number" at the cell.
+        return [v if math.isfinite(r) else _SLOW for r, v in zip(raws, values, strict=True)], True
     if kind is float and column.type is ColumnType.INTEGER:
         return _whole_numbers(raws)
     if (kind is date and column.type in (ColumnType.DATE, ColumnType.DATETIME)) \
