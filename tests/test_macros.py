@@ -25,8 +25,8 @@ from addin.consolidation.model import SUMMARY_COLUMNS
 from addin.excel import figures as org_figures
 from addin.excel.config import current_config, forget_config
 from addin.excel.marks import ERROR_FILL, HEADERS, WARNING_FILL
-from addin.excel.receipts import ReceiptError, read_receipt, receipt_matches
 from addin.files import sha256_of
+from addin.receipts import ReceiptError, read_receipt, receipt_matches
 from addin.settings import CONFIG_ENV_VAR, OrgConfig, load_config
 from addin.templates import write_department_workbook
 from addin.validation.workbook import validate_workbook

@@ -28,8 +28,8 @@ from addin.consolidation.partials import (
 from addin.consolidation.selection import choose_period, select
 from addin.consolidation.submissions import submissions
 from addin.errors import BackofficeError
-from addin.excel.receipts import ReceiptError, read_receipt, receipt_path
 from addin.reading.discover import find_workbooks
+from addin.receipts import ReceiptError, read_receipt, receipt_path
 from addin.settings import OrgConfig
 
 # Below this many files, starting worker processes costs more than it saves.

@@ -23,10 +23,10 @@ from addin.demo.organisation import (
     demo_config,
     organisation,
 )
-from addin.excel.receipts import Receipt, receipt_path, write_receipt
 from addin.files import sha256_of
 from addin.issues import Issue
 from addin.kinds.info import TEMPLATE_VERSION
+from addin.receipts import Receipt, receipt_path, write_receipt
 from addin.templates import write_department_workbook
 from addin.validation.batch import FileOutcome, validate_paths
 

@@ -3,7 +3,7 @@
 The inbox is usually a network share that several departments write to, so:
 
 * one file per department and period, ``<DEPT>_<PERIOD>.xlsx``, and its receipt
-  (:mod:`.receipts`); nobody else's file is ever written;
+  (:mod:`addin.receipts`); nobody else's file is ever written;
 * every file is written to a temporary name in the same folder and moved over
   the target with ``os.replace``, so a reader (the consolidation) sees the old
   file or the new one, never half of one;
@@ -33,7 +33,8 @@ from typing import Any, Final
 import xlsxwriter
 
 from addin.cells import ExcelError, RawValue
-from addin.excel.receipts import (
+from addin.files import copy_atomically, write_atomically
+from addin.receipts import (
     Receipt,
     ReceiptError,
     read_receipt,
@@ -42,7 +43,6 @@ from addin.excel.receipts import (
     submission_stem,
     write_receipt,
 )
-from addin.files import copy_atomically, write_atomically
 
 VERSIONS_FOLDER: Final = ".versions"
 

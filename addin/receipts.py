@@ -20,7 +20,8 @@ Submissions sheet reads it with :func:`read_receipt`. Format (UTF-8 JSON object)
 (the workbook is replaced first, then its receipt): :func:`receipt_matches`
 tells. Unknown keys are ignored, so the format can grow.
 
-This module does not import xlwings: the consolidation imports it.
+It stands apart from the Excel layer: the Submit button writes receipts, the
+consolidation and the demo read and write them.
 """
 
 from __future__ import annotations
