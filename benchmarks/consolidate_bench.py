@@ -555,9 +555,10 @@ def run_project(inbox: Path, out: Path, count: int, workers: int | None,
     from addin.consolidation import build_report, consolidate
 
     config = org_config(count)
+    phases: dict[str, float] = {}
     if mode == "consolidate":
-        report = consolidate(inbox, out, config=config, period=PERIOD, today=TODAY,
-                             workers=workers).report
+        run = consolidate(inbox, out, config=config, period=PERIOD, today=TODAY, workers=workers)
+        report, phases = run.report, dict(getattr(run, "seconds", {}))
     else:
         report = build_report(inbox, config=config, period=PERIOD, today=TODAY, workers=workers)
     counts = [c for source in report.sources for c in source.sheets]
@@ -572,6 +573,7 @@ def run_project(inbox: Path, out: Path, count: int, workers: int | None,
         "errors": severities.get("error", 0),
         "warnings": severities.get("warning", 0),
         "conflicts": len(report.conflicts),
+        "phases": phases,  # the project's own timing of its steps (reading, ..., writing)
     }
 
 
@@ -1183,6 +1185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 say(f"  {kind:<10} {found.seconds:8.2f} s  cpu {found.cpu_seconds:7.2f} s  "
                     f"peak {found.rusage_mb:5.0f} MB (self+children), {found.tree_mb:5.0f} MB "
                     f"(tree RSS); other processes {_fmt(found.other_cores, '.2f')} cores")
+                phases = found.detail.get("phases") if kind == "project" else None
+                if phases:
+                    say("             steps: " + ", ".join(f"{step} {seconds:.2f} s"
+                                                         for step, seconds in phases.items()))
             results.append(size)
         say()
         say(main_table(results))

@@ -335,6 +335,8 @@ def test_command_line_consolidation(org: Org, tmp_path: Path, capsys: pytest.Cap
     assert summary["rows"]["read"] == summary["rows"]["accepted"] + summary["rows"]["rejected"]
     assert summary["missing"] == ["ADMIN", "OPS", "LEGAL", "PROC", "FAC", "CS"]
     assert sorted(d["Department Code"] for d in summary["departments"]) == ["FIN", "HR", "IT"]
+    assert list(summary["seconds"]) == ["reading", "consolidating", "writing"]
+    assert all(isinstance(s, float) and s >= 0 for s in summary["seconds"].values())
     # Recorded for the BO_ORG worksheet function, in the organisation's reports folder.
     assert len(list((tmp_path / "reports" / ".figures").glob("2026-10 *.json"))) == 1
     assert main(["consolidate", str(org.inbox), "--out", str(out), "--period", "2026-13"]) == 2

@@ -109,6 +109,7 @@ def summary_dict(outcome: ConsolidationRun) -> dict[str, Any]:
         "late": [s.department for s in report.late],
         "departments": departments,
         "totals": {key: _number(value) for key, value in report.totals.items()},
+        "seconds": {step: round(seconds, 2) for step, seconds in outcome.seconds.items()},
     }
 
 
@@ -134,6 +135,9 @@ def summary_text(outcome: ConsolidationRun) -> str:
                  f"{currency}; Stock Value {_money(totals['Stock Value'])} {currency}; "
                  f"{totals['Items To Reorder']} items to reorder; "
                  f"{len(report.conflicts)} booking conflicts")
+    if outcome.seconds:
+        steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in outcome.seconds.items())
+        lines.append(f"Took {sum(outcome.seconds.values()):.1f} s: {steps}")
     return "\n".join(lines) + "\n"
 
 
