@@ -35,8 +35,9 @@ from addin.report.errors import ReportInvariantError
 from addin.report.styles import NUMBER_FORMATS, Styles
 
 DATA: dict[str, Any] = {"valign": "top"}
-# Tables longer than this take the direct path for their usual cells, and
-# their column widths are measured on the first MEASURED_ROWS rows.
+# Tables longer than this have their usual rows rendered in bulk
+# (addin/report/bulk.py), and their column widths measured on the first
+# MEASURED_ROWS rows.
 FAST_FROM_ROWS = 2_000
 MEASURED_ROWS = 2_000
 BULK_SLICE = 16_384  # rows of a long table rendered together
