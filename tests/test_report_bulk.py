@@ -9,6 +9,8 @@ two independent readers).
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,15 +20,17 @@ import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
+import xlsxwriter.workbook
 from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
-from xlsxwriter.exceptions import OverlappingRange
+from xlsxwriter.exceptions import FileCreateError, OverlappingRange
 from xlsxwriter.utility import _datetime_to_excel_datetime
 
 from addin.consolidation.model import CALENDAR_COLUMNS, EXCEPTION_COLUMNS
+from addin.report import bulk as bulk_module
 from addin.report import layout, write_report
-from addin.report.bulk import BulkWorksheet, excel_serial
+from addin.report.bulk import BulkWorkbook, BulkWorksheet, excel_serial
 from tests.report_support import make_report
 from tests.support.libreoffice import LibreOfficeSession, require_libreoffice
 
@@ -136,6 +140,33 @@ def test_a_long_table_over_an_earlier_table_is_refused(tmp_path: Path) -> None:
     assert sheet.add_long_table(6, 0, 10, 3, {"name": "tblThird"}) == 0
     assert [t["range"] for t in sheet.tables] == ["A1:C5", "A7:D11"]
     workbook.close()
+
+
+def deflated_size(data: bytes, level: int) -> int:
+    """The size of ``data`` deflated as a zip member is, at zlib ``level``."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return len(compressor.compress(data) + compressor.flush())
+
+
+def test_report_parts_are_compressed_at_the_bulk_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bulk, _ = write_both(tmp_path, monkeypatch)
+    with zipfile.ZipFile(bulk) as archive:
+        member = archive.getinfo("xl/worksheets/sheet6.xml")  # the Schedule
+        data = archive.read(member)
+    assert member.compress_type == zipfile.ZIP_DEFLATED
+    assert member.compress_size == deflated_size(data, bulk_module.ZIP_LEVEL)
+    assert member.compress_size != deflated_size(data, 6)  # XlsxWriter's own level
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # put back for everyone else
+
+
+def test_the_zip_level_is_put_back_when_storing_fails(tmp_path: Path) -> None:
+    workbook = BulkWorkbook(str(tmp_path / "missing-folder" / "t.xlsx"))
+    workbook.add_worksheet("S").write(0, 0, 1)
+    with pytest.raises(FileCreateError):
+        workbook.close()
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
 
 
 @pytest.mark.libreoffice

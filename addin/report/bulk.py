@@ -26,11 +26,14 @@ the result with XlsxWriter's own cell by cell, in three readers.
 
 from __future__ import annotations
 
+import threading
+import zipfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+import xlsxwriter.workbook
 from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -52,6 +55,39 @@ def excel_serial(moment: datetime) -> float:
     """Excel's serial number of a naive date-time from 1 March 1900 on, as XlsxWriter computes it."""
     delta = moment - _EXCEL_EPOCH
     return delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / _SECONDS_A_DAY + 1
+
+
+#: zlib level for the report's parts. XlsxWriter uses zlib's default (6); at 2
+#: the calendar of a million input rows compresses in a third of the time
+#: (0.7 -> 0.2 s, measured) for a file a quarter larger (6.1 -> 7.8 MB).
+ZIP_LEVEL = 2
+_ZIP_SWAP = threading.Lock()
+
+
+class _LevelledZipFile(zipfile.ZipFile):
+    """``ZipFile`` as XlsxWriter opens it, at :data:`ZIP_LEVEL`."""
+
+    def __init__(self, file: Any, mode: Literal["w"], compression: int,
+                 allowZip64: bool) -> None:  # XlsxWriter passes it by this name
+        super().__init__(file, mode, compression, allowZip64, compresslevel=ZIP_LEVEL)
+
+
+class BulkWorkbook(xlsxwriter.workbook.Workbook):  # type: ignore[misc]  # no type hints
+    """An XlsxWriter workbook that compresses its parts at :data:`ZIP_LEVEL`.
+
+    XlsxWriter has no option for the level: its ``_store_workbook`` opens the
+    zip file itself, by the module's name ``ZipFile``, which is pointed at a
+    subclass for the duration (under a lock, so two reports stored at once
+    cannot leave it pointing there).
+    """
+
+    def _store_workbook(self) -> None:
+        with _ZIP_SWAP:
+            xlsxwriter.workbook.ZipFile = _LevelledZipFile
+            try:
+                super()._store_workbook()
+            finally:
+                xlsxwriter.workbook.ZipFile = zipfile.ZipFile
 
 
 class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no type hints

@@ -18,8 +18,6 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import xlsxwriter
-
 from addin.consolidation.model import ConsolidatedReport
 from addin.report import (
     budget,
@@ -31,6 +29,7 @@ from addin.report import (
     submissions,
     summary,
 )
+from addin.report.bulk import BulkWorkbook
 from addin.report.checks import check_report
 from addin.report.files import WrittenReport, publish
 from addin.report.layout import ReportBook
@@ -89,7 +88,7 @@ def build_workbook(report: ConsolidatedReport, work: Path) -> tuple[bytes, summa
     ``work`` is a private folder for XlsxWriter's temporary files.
     """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {**WORKBOOK_OPTIONS, "tmpdir": str(work)})
+    workbook = BulkWorkbook(buffer, {**WORKBOOK_OPTIONS, "tmpdir": str(work)})
     # Fixed properties: the same report gives the same file, byte for byte.
     workbook.set_properties({
         "title": f"{report.organisation}: organisation report {report.period}",
