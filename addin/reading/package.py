@@ -8,6 +8,10 @@ where a sheet actually holds such cells, and returns them as a small
 :class:`SheetExtras` per sheet, together with the table totals rows, the
 sheet's extent, and the workbook's date system.
 
+:func:`inspect_package` reads the workbook's structure; each sheet is scanned
+(:func:`scan_sheet`) only when it is about to be read, so a workbook whose
+Info sheet says it is not wanted (another period) costs no more than its Info.
+
 Every XML part is refused if it declares a DTD or entities (the XML bomb and
 external-entity attacks) before anything parses it; the small XML files it does
 parse go through defusedxml.
@@ -18,6 +22,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Final
@@ -66,7 +72,10 @@ class TableInfo:
 
 @dataclass(slots=True)
 class SheetExtras:
-    """What the fast reader misses on one sheet. Positions are 0-based (row, col)."""
+    """What the fast reader misses on one sheet. Positions are 0-based (row, col).
+
+    Only ``name``, ``part`` and ``hidden`` are known before :func:`scan_sheet`.
+    """
 
     name: str
     part: str
@@ -79,14 +88,33 @@ class SheetExtras:
 @dataclass(slots=True)
 class PackageInfo:
     date1904: bool
-    sheets: dict[str, SheetExtras]
+    sheets: dict[str, SheetExtras]  # not scanned yet: see scan_sheet
 
 
-def inspect_package(source: WorkbookSource, limits: ReadLimits) -> PackageInfo:
-    """Read the workbook's structure and the cells the fast reader misreads."""
+def inspect_package(source: WorkbookSource) -> PackageInfo:
+    """Read the workbook's structure (its sheets, their parts, the date system).
+
+    Every XML part is checked for entities here, before anything is parsed.
+    """
+    with _opened(source) as archive:
+        return _inspect(archive, source)
+
+
+def scan_sheet(source: WorkbookSource, limits: ReadLimits, extras: SheetExtras) -> SheetExtras:
+    """Fill in ``extras`` (error cells, formulas without a result, tables) from the
+    sheet's XML, after refusing a sheet too large to read (:class:`UnsafeWorkbook`)."""
+    with _opened(source) as archive:
+        _scan_sheet(archive.read(extras.part), extras, source, limits)
+        extras.tables = _tables(archive, extras.part)
+    return extras
+
+
+@contextmanager
+def _opened(source: WorkbookSource) -> Iterator[zipfile.ZipFile]:
+    """The workbook's zip archive; a damaged part or XML is a :class:`NotAWorkbook`."""
     try:
         with source.open_binary() as handle, zipfile.ZipFile(handle) as archive:
-            return _inspect(archive, source, limits)
+            yield archive
     except (zipfile.BadZipFile, EOFError, KeyError, OSError):
         raise NotAWorkbook(source.path, "the file is damaged (a part of the workbook is missing "
                            "or unreadable); ask for it to be saved again") from None
@@ -94,7 +122,7 @@ def inspect_package(source: WorkbookSource, limits: ReadLimits) -> PackageInfo:
         raise NotAWorkbook(source.path, "the file is damaged (its structure is not valid XML)") from None
 
 
-def _inspect(archive: zipfile.ZipFile, source: WorkbookSource, limits: ReadLimits) -> PackageInfo:
+def _inspect(archive: zipfile.ZipFile, source: WorkbookSource) -> PackageInfo:
     _refuse_entities(archive, source)
     workbook = _parse(archive, "xl/workbook.xml")
     rels = _relationships(archive, "xl/workbook.xml")
@@ -106,10 +134,7 @@ def _inspect(archive: zipfile.ZipFile, source: WorkbookSource, limits: ReadLimit
         if not target.startswith("xl/worksheets/") or target not in archive.NameToInfo:
             continue  # chart sheets and dialog sheets hold no rows
         name = sheet.get("name", "")
-        extras = SheetExtras(name, target, hidden=sheet.get("state", "visible") != "visible")
-        _scan_sheet(archive.read(target), extras, source, limits)
-        extras.tables = _tables(archive, target)
-        sheets[name] = extras
+        sheets[name] = SheetExtras(name, target, hidden=sheet.get("state", "visible") != "visible")
     return PackageInfo(date1904, sheets)
 
 

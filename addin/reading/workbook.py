@@ -1,6 +1,8 @@
 """Reading a workbook file into grids: python-calamine for the values,
 :mod:`addin.reading.package` for what calamine cannot see.
 
+A sheet is read (and its XML scanned) only when its grid is asked for.
+
 Never writes to the file, and never re-saves it.
 """
 
@@ -17,10 +19,10 @@ from addin.cells import EPOCH_1900, EPOCH_1904, NO_RESULT, RawValue
 from addin.columns import normalise_header
 from addin.errors import NotAWorkbook
 from addin.reading.grid import Grid
-from addin.reading.package import PackageInfo, SheetExtras, inspect_package
+from addin.reading.package import PackageInfo, SheetExtras, inspect_package, scan_sheet
 from addin.reading.source import WorkbookSource, open_source
 from addin.safety import ensure_safe_xml
-from addin.settings import OrgConfig
+from addin.settings import OrgConfig, ReadLimits
 
 
 @dataclass
@@ -29,6 +31,7 @@ class WorkbookFile:
 
     source: WorkbookSource
     package: PackageInfo
+    limits: ReadLimits
     _calamine: CalamineWorkbook
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -50,7 +53,8 @@ class WorkbookFile:
         return None
 
     def grid(self, name: str) -> Grid:
-        extras = self.package.sheets[name]
+        # Scanned first: a sheet too large to read is refused before calamine unpacks it.
+        extras = scan_sheet(self.source, self.limits, self.package.sheets[name])
         try:
             sheet = self._calamine.get_sheet_by_name(name)
             values = sheet.to_python(skip_empty_area=False)
@@ -91,7 +95,7 @@ def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
     """Check, unlock and open ``path``; raises :class:`addin.errors.WorkbookError`."""
     ensure_safe_xml()
     source = open_source(path, config.limits, config.password_for(path))
-    package = inspect_package(source, config.limits)
+    package = inspect_package(source)
     try:
         if isinstance(source.content, bytes):
             book = CalamineWorkbook.from_filelike(io.BytesIO(source.content))
@@ -99,4 +103,5 @@ def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
             book = CalamineWorkbook.from_path(str(source.content))
     except (CalamineError, OSError, ValueError) as exc:
         raise NotAWorkbook(path, f"the workbook cannot be read ({type(exc).__name__})") from None
-    return WorkbookFile(source, package, book, list(source.notes), list(source.warnings))
+    return WorkbookFile(source, package, config.limits, book, list(source.notes),
+                        list(source.warnings))
