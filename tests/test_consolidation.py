@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -236,6 +237,70 @@ def test_nothing_to_consolidate(tmp_path: Path) -> None:
     os.utime(tmp_path / "x.xlsx", (1_700_000_000, 1_700_000_000))
     with pytest.raises(NothingToConsolidate, match="no readable department workbook"):
         build_report(tmp_path, config=config(), today=TODAY)
+
+
+# --- Workbooks of other periods -------------------------------------------------------------
+
+
+def _with_a_sheet_too_large_to_read(path: Path) -> Path:
+    """``path`` with a cell at AAA1000000 on its Budget sheet: reading that sheet is
+    refused (limits.max_cells_per_sheet), while its Info sheet reads as usual."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    far = b'<row r="1000000"><c r="AAA1000000"><v>1</v></c></row></sheetData>'
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"].replace(
+        b"</sheetData>", far)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(("asked", "workers"), [(None, 1), ("2026-10", 1), (None, 2)])
+def test_workbooks_of_other_periods_are_read_only_as_far_as_their_info(
+    tmp_path: Path, asked: str | None, workers: int
+) -> None:
+    # Were the September workbooks read in full, their Budget sheet would make them
+    # unreadable; read as far as their Info sheet, they are other-period workbooks.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for code in ("FIN", "OPS"):
+        write_workbook(inbox / f"{code}_2026-10.xlsx", clean_department(code=code))
+        old = _with_a_sheet_too_large_to_read(write_workbook(
+            inbox / f"{code}_2026-09.xlsx", clean_department(code=code, period="2026-09")))
+        os.utime(old, (1_700_000_000, 1_700_000_000))  # last month's: older
+    # The control: a workbook of the report's period with the same sheet is unreadable.
+    _with_a_sheet_too_large_to_read(write_workbook(
+        inbox / "LEGAL_2026-10.xlsx", clean_department(code="LEGAL")))
+    report = build_report(inbox, config=config(), period=asked, today=TODAY, workers=workers)
+    statuses = {s.path.name: (s.status, s.note, len(s.sheets)) for s in report.sources}
+    assert statuses == {
+        "FIN_2026-10.xlsx": ("included", "", 4),
+        "OPS_2026-10.xlsx": ("included", "", 4),
+        "FIN_2026-09.xlsx": ("other-period", "for period 2026-09; not part of this report", 0),
+        "OPS_2026-09.xlsx": ("other-period", "for period 2026-09; not part of this report", 0),
+        "LEGAL_2026-10.xlsx": (
+            "unreadable",
+            "Sheet Budget spans 1,000,000 rows x 703 columns, over the limit of 20,000,000 "
+            "cells (limits.max_cells_per_sheet)", 0),
+    }
+    assert report.period == "2026-10"
+    assert {s.department for s in report.submissions if s.received} == {"FIN", "OPS"}
+
+
+def test_a_workbook_of_the_newest_period_is_read_in_full_whenever_it_comes(
+    tmp_path: Path,
+) -> None:
+    # Read last (it is the oldest file), after the newest period seen is 2026-09.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "FIN_2026-09.xlsx", clean_department(code="FIN", period="2026-09"))
+    late = write_workbook(inbox / "OPS_2026-10.xlsx", clean_department(code="OPS"))
+    os.utime(late, (1_700_000_000, 1_700_000_000))
+    report = build_report(inbox, config=config(), today=TODAY, workers=1)
+    assert report.period == "2026-10"
+    assert [(s.path.name, s.status) for s in report.sources] == [
+        ("FIN_2026-09.xlsx", "other-period"), ("OPS_2026-10.xlsx", "included")]
 
 
 # --- The written report ----------------------------------------------------------------------

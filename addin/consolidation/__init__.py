@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from addin.consolidation import tables
 from addin.consolidation.model import ConsolidatedReport
 from addin.consolidation.partials import (
     FilePartial,
+    WantedPeriods,
     cycle_collection_paused,
     file_facts,
     read_partial,
@@ -83,7 +84,7 @@ def consolidate(
     today = today or date.today()
     with cycle_collection_paused():
         started = time.perf_counter()
-        partials = read_inbox(inbox, config, today, progress, workers, payroll_detail)
+        partials = read_inbox(inbox, config, today, progress, workers, payroll_detail, period)
         read = time.perf_counter()
         report = report_from(partials, inbox, config, period, payroll_detail, today)
         built = time.perf_counter()
@@ -106,19 +107,21 @@ def build_report(
     """Read, validate and consolidate every workbook under ``inbox``, as data."""
     today = today or date.today()
     with cycle_collection_paused():
-        partials = read_inbox(inbox, config, today, progress, workers, payroll_detail)
+        partials = read_inbox(inbox, config, today, progress, workers, payroll_detail, period)
         return report_from(partials, inbox, config, period, payroll_detail, today)
 
 
 def read_inbox(
     inbox: Path, config: OrgConfig, today: date, progress: Callable[[Progress], None] | None,
-    workers: int | None, keep_personal: bool,
+    workers: int | None, keep_personal: bool, period: str | None = None,
 ) -> list[FilePartial]:
-    """Every workbook under ``inbox``, read, validated and boiled down."""
+    """Every workbook under ``inbox``, read, validated and boiled down (those of
+    periods the report cannot be about only as far as their Info sheet)."""
     if not inbox.is_dir():
         raise NothingToConsolidate(f"{inbox}: no such folder")
     paths = [found.path for found in find_workbooks([inbox]) if not found.skipped]
-    return collect(paths, config, today, progress, workers, keep_personal=keep_personal)
+    return collect(paths, config, today, progress, workers, keep_personal=keep_personal,
+                   period=period)
 
 
 def report_from(
@@ -176,27 +179,65 @@ def submitted_at(partial: FilePartial) -> datetime:
 def collect(
     paths: Sequence[Path], config: OrgConfig, today: date,
     progress: Callable[[Progress], None] | None = None, workers: int | None = None,
-    *, keep_personal: bool = False,
+    *, keep_personal: bool = False, period: str | None = None,
 ) -> list[FilePartial]:
-    """Read every workbook, in worker processes when there are enough of them."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    results: list[FilePartial] = []
-    rows = 0
+    """Read every workbook, in worker processes when there are enough of them.
 
-    def done(partial: FilePartial) -> None:
-        nonlocal rows
-        results.append(partial)
+    A workbook of a period the report cannot be about (not ``period``, or older
+    than the newest period already seen) is read only as far as its Info sheet:
+    an inbox that keeps a year of workbooks costs little more than one month's.
+    The most recently modified files are read first, so the newest period is
+    usually seen early. Partials come back in the order of ``paths``.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    found: dict[int, FilePartial] = {}
+    rows = 0
+    newest: str | None = None
+
+    def wanted() -> WantedPeriods:
+        return WantedPeriods(period, newest)
+
+    def done(index: int, partial: FilePartial) -> None:
+        nonlocal rows, newest
+        found[index] = partial
+        if partial.readable and partial.period is not None \
+                and (newest is None or partial.period > newest):
+            newest = partial.period
         rows += sum(count.read for count in partial.counts)
         if progress is not None:
-            progress(Progress(len(results), len(paths), rows, partial.path))
+            progress(Progress(len(found), len(paths), rows, partial.path))
 
+    order = iter(_newest_first(paths))
     if workers <= 1 or len(paths) < PARALLEL_FROM:
-        for path in paths:
-            done(read_partial(path, config, today, keep_personal))
+        for index in order:
+            done(index, read_partial(paths[index], config, today, keep_personal, wanted()))
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-            for partial in pool.map(read_partial, paths, [config] * len(paths),
-                                    [today] * len(paths), [keep_personal] * len(paths),
-                                    chunksize=1):
-                done(partial)
-    return results
+            running: dict[Future[FilePartial], int] = {}
+
+            def submit_next() -> None:
+                index = next(order, None)
+                if index is not None:
+                    running[pool.submit(read_partial, paths[index], config, today,
+                                        keep_personal, wanted())] = index
+
+            # One task queued beyond each worker: no worker waits, and each task
+            # is sent with the newest period known when it is sent.
+            for _ in range(min(workers, len(paths)) + 1):
+                submit_next()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done(running.pop(future), future.result())
+                    submit_next()
+    return [found[index] for index in range(len(paths))]
+
+
+def _newest_first(paths: Sequence[Path]) -> list[int]:
+    """Positions in ``paths``, the most recently modified file first."""
+    def modified(index: int) -> float:
+        try:
+            return paths[index].stat().st_mtime
+        except OSError:
+            return 0.0  # gone: read_partial says so in its turn
+    return sorted(range(len(paths)), key=modified, reverse=True)

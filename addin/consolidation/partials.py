@@ -26,6 +26,7 @@ from addin.errors import NotAWorkbook, WorkbookError
 from addin.files import sha256_of
 from addin.issues import Issue
 from addin.kinds.budget import BudgetRow
+from addin.kinds.info import InfoModel
 from addin.kinds.inventory import InventoryRow, suggested_order
 from addin.kinds.payroll import PayrollRow
 from addin.kinds.schedule import ScheduleRow
@@ -103,6 +104,8 @@ class FilePartial:
     period: str | None = None
     currency: str | None = None
     template_version: int | None = None
+    # False for a workbook of another period, read no further than its Info sheet.
+    read_in_full: bool = True
     issues: list[Issue] = field(default_factory=list)
     counts: list[SheetCount] = field(default_factory=list)
     extra_sheets: list[str] = field(default_factory=list)
@@ -145,16 +148,37 @@ def file_facts(path: Path) -> tuple[str, int, datetime]:
     return sha256_of(path), stat.st_size, datetime.fromtimestamp(stat.st_mtime).astimezone()
 
 
+@dataclass(frozen=True, slots=True)
+class WantedPeriods:
+    """Which workbooks a consolidation reads in full, judged by their Info sheet.
+
+    With a period asked for, only that period's. Otherwise the report is of the
+    latest period found, so a workbook older than the newest one already seen
+    cannot be part of it. Any other workbook (an invalid Info sheet included) is
+    read in full, as the report lists its rows. Picklable: it travels to workers.
+    """
+
+    asked: str | None = None
+    newest_seen: str | None = None
+
+    def __call__(self, info: InfoModel) -> bool:
+        if self.asked is not None:
+            return info.period == self.asked
+        return self.newest_seen is None or info.period >= self.newest_seen
+
+
 def read_partial(
-    path: Path, config: OrgConfig, today: date, keep_personal: bool = False
+    path: Path, config: OrgConfig, today: date, keep_personal: bool = False,
+    wanted: WantedPeriods | None = None,
 ) -> FilePartial:
     """Read, validate and boil down one workbook (runs in a worker process).
 
     ``keep_personal`` keeps employees' names and bank accounts (for the payroll
-    detail sheet); without it they never leave the worker.
+    detail sheet); without it they never leave the worker. A workbook ``wanted``
+    does not want is read no further than its Info sheet (``read_in_full`` False).
     """
     with cycle_collection_paused():
-        return _read_partial(path, config, today, keep_personal)
+        return _read_partial(path, config, today, keep_personal, wanted)
 
 
 @contextmanager
@@ -176,13 +200,18 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_partial(path: Path, config: OrgConfig, today: date, keep_personal: bool) -> FilePartial:
+def _read_partial(
+    path: Path, config: OrgConfig, today: date, keep_personal: bool, wanted: WantedPeriods | None
+) -> FilePartial:
     try:
         # A department may be saving its workbook right now: wait for it to settle.
-        result = read_when_stable(path, lambda p: validate_workbook(p, config, today))
+        result = read_when_stable(path, lambda p: validate_workbook(p, config, today, wanted))
     except WorkbookError as exc:
         partial = FilePartial(path, *file_facts(path))
         partial.failure = failure_issue(exc)
+        # Its period, if its Info sheet can tell: an unreadable workbook of another
+        # period is simply not part of the report, however far it was read.
+        _take_info(partial, _info_only(path, config, today))
         return partial
     except OSError as exc:  # gone for good between listing and reading
         partial = FilePartial(path, "", 0, datetime.now().astimezone())
@@ -193,14 +222,25 @@ def _read_partial(path: Path, config: OrgConfig, today: date, keep_personal: boo
     _take_info(partial, result)
     partial.issues = list(result.issues)
     partial.extra_sheets = result.extra_sheets
+    partial.read_in_full = result.read_in_full
+    if not result.read_in_full:
+        return partial
     for name, sheet in result.sheets.items():
         partial.counts.append(SheetCount(name, sheet.rows_read, len(sheet.records), sheet.rejected))
     _boil_down(partial, result, config, keep_personal)
     return partial
 
 
-def _take_info(partial: FilePartial, result: WorkbookResult) -> None:
-    info = result.info
+def _info_only(path: Path, config: OrgConfig, today: date) -> WorkbookResult | None:
+    """The workbook read as far as its Info sheet, or None if even that fails."""
+    try:
+        return validate_workbook(path, config, today, wanted=lambda _: False)
+    except (WorkbookError, OSError):
+        return None
+
+
+def _take_info(partial: FilePartial, result: WorkbookResult | None) -> None:
+    info = result.info if result is not None else None
     if info is not None:
         partial.department = info.department_code
         partial.department_name = info.department_name

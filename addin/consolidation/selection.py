@@ -64,7 +64,7 @@ def choose_period(partials: Sequence[FilePartial], period: str | None) -> str | 
     """``period`` if given, else the latest period among the readable workbooks."""
     if period is not None:
         return period
-    periods = [p.period for p in partials if p.period is not None]
+    periods = [p.period for p in partials if p.period is not None and p.readable]
     return max(periods) if periods else None
 
 
@@ -75,7 +75,13 @@ def select(
     selection = Selection(period)
     candidates: dict[str, list[FilePartial]] = defaultdict(list)
     for partial in partials:
-        if partial.failure is not None:
+        if partial.period is not None and partial.period != period:
+            # Whether it was read in full or not (see WantedPeriods), and even when
+            # it could not be read past its Info sheet: not part of this report.
+            selection.sources.append(_source(partial, "other-period",
+                                             f"for period {partial.period}; not part of this "
+                                             "report", counts=False))
+        elif partial.failure is not None:
             selection.issues.append(partial.failure)
             selection.sources.append(_source(partial, "unreadable", partial.failure.message))
         elif partial.department is None:
@@ -83,10 +89,6 @@ def select(
             selection.sources.append(_left_out(partial, "rejected",
                                                "the Info sheet has errors, so the department is "
                                                "unknown; no row is included"))
-        elif partial.period != period:
-            selection.sources.append(_source(partial, "other-period",
-                                             f"for period {partial.period}; not part of this "
-                                             "report", counts=False))
         else:
             candidates[partial.department].append(partial)
     for code, group in sorted(candidates.items()):

@@ -9,6 +9,7 @@ numbers, and every issue.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,25 +36,53 @@ class WorkbookResult:
     issues: IssueLog = field(default_factory=IssueLog)
     notes: list[str] = field(default_factory=list)
     extra_sheets: list[str] = field(default_factory=list)
+    # False when only the Info sheet was read (see validate_workbook's ``wanted``):
+    # ``sheets`` is then empty and ``issues`` are the Info sheet's.
+    read_in_full: bool = True
 
     @property
     def ok(self) -> bool:
         return not self.issues.errors
 
 
-def validate_workbook(path: Path, config: OrgConfig, today: date | None = None) -> WorkbookResult:
+def validate_workbook(
+    path: Path, config: OrgConfig, today: date | None = None,
+    wanted: Callable[[InfoModel], bool] | None = None,
+) -> WorkbookResult:
     """Open and validate the workbook at ``path``.
+
+    With ``wanted``, a workbook whose Info sheet is valid but not wanted (the
+    consolidation's other periods) is left at its Info sheet: its data sheets
+    are not even unpacked (``read_in_full`` is False).
 
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
     book = open_workbook(path, config)
-    grids = {name: book.grid(name) for name in _wanted_sheets(book)}
+    grids: dict[str, Grid] = {}
+    info_name = book.find_sheet(INFO_SHEET)
+    if wanted is not None and info_name is not None:
+        grids[info_name] = book.grid(info_name)
+        info = validate_info(grids[info_name], str(path))
+        if info.info is not None and not wanted(info.info):
+            result = WorkbookResult(path, info.info, notes=list(book.notes), read_in_full=False)
+            result.issues.extend(info.issues)
+            result.extra_sheets = _extra_sheets(book.sheet_names)
+            return result
+    for name in _wanted_sheets(book):
+        if name not in grids:
+            grids[name] = book.grid(name)
     return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
 
 
 def _wanted_sheets(book: WorkbookFile) -> list[str]:
     wanted = [book.find_sheet(name) for name in (INFO_SHEET, *DATA_KINDS)]
     return [name for name in wanted if name is not None]
+
+
+def _extra_sheets(names: list[str]) -> list[str]:
+    """Sheets that are not part of the contract (listed in the report's Sources)."""
+    known = {normalise_header(name) for name in (INFO_SHEET, *DATA_KINDS)}
+    return [n for n in names if normalise_header(n) not in known]
 
 
 def validate_grids(
@@ -99,8 +128,7 @@ def validate_grids(
         sheet = validate_table(located, file, context)
         result.sheets[kind.name] = sheet
         result.issues.extend(sheet.issues)
-    known = {normalise_header(name) for name in (INFO_SHEET, *DATA_KINDS)}
-    result.extra_sheets = [n for n in names if normalise_header(n) not in known]
+    result.extra_sheets = _extra_sheets(names)
     return result
 
 
