@@ -6,6 +6,7 @@ contract's formulas written out again, not through the code under test.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import pickle
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from addin.consolidation import NothingToConsolidate, build_report
-from addin.consolidation.model import ConsolidatedReport
+from addin.consolidation.model import ConsolidatedReport, SheetChange
 from addin.consolidation.partials import Employee, Event, FilePartial
 from addin.settings import OrgConfig
 from tests.conftest import TODAY
@@ -301,6 +302,36 @@ def test_a_workbook_of_the_newest_period_is_read_in_full_whenever_it_comes(
     assert report.period == "2026-10"
     assert [(s.path.name, s.status) for s in report.sources] == [
         ("FIN_2026-09.xlsx", "other-period"), ("OPS_2026-10.xlsx", "included")]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_changed_since_last_period_to_the_cent(tmp_path: Path, workers: int) -> None:
+    # This month: Actual of the first Budget row up 1,500; two employees joined.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    joined: dict[str, list[dict[str, object]]] = {}
+    for seed, code in enumerate(("FIN", "HR", "OPS"), start=20):
+        now = clean_department(code=code)
+        now.rows["Payroll"] = payroll_rows(seed=seed, id_prefix=code[0])
+        before = clean_department(code=code, period="2026-09", rows=copy.deepcopy(now.rows))
+        now.rows["Budget"][0]["Actual"] = Decimal(str(now.rows["Budget"][0]["Actual"])) + 1500
+        before.rows["Payroll"], joined[code] = now.rows["Payroll"][:-2], now.rows["Payroll"][-2:]
+        write_workbook(inbox / f"{code}_2026-10.xlsx", now)
+        os.utime(write_workbook(inbox / f"{code}_2026-09.xlsx", before),
+                 (1_700_000_000, 1_700_000_000))
+    report = build_report(inbox, config=config(), today=TODAY, workers=workers)
+    assert [s.department for s in report.submissions if s.compared_with] == ["FIN", "HR", "OPS"]
+    for submission in (s for s in report.submissions if s.compared_with):
+        pays = [expected_pay(row, "USD") for row in joined[submission.department]]
+        assert submission.compared_with == "2026-09"
+        assert submission.changes == [
+            SheetChange("Budget", 0, 0, 1), SheetChange("Payroll", 2, 0, 0),
+            SheetChange("Inventory", 0, 0, 0), SheetChange("Schedule", 0, 0, 0),
+        ]
+        assert submission.total_changes == {
+            "Budget": 0, "Actual": Decimal(1500), "Gross Pay": sum(g for g, _ in pays),
+            "Net Pay": sum(n for _, n in pays), "Stock Value": 0,
+        }
 
 
 # --- The written report ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from addin.consolidation.partials import (
     read_partial,
 )
 from addin.consolidation.selection import choose_period, select
-from addin.consolidation.submissions import submissions
+from addin.consolidation.submissions import compare_submissions, submissions
 from addin.errors import BackofficeError
 from addin.reading.discover import find_workbooks
 from addin.receipts import ReceiptError, read_receipt, receipt_path
@@ -86,7 +86,8 @@ def consolidate(
         started = time.perf_counter()
         partials = read_inbox(inbox, config, today, progress, workers, payroll_detail, period)
         read = time.perf_counter()
-        report = report_from(partials, inbox, config, period, payroll_detail, today)
+        report = report_from(partials, inbox, config, period, payroll_detail, today,
+                             _worker_count(workers))
         built = time.perf_counter()
         written = write_report(report, out)
         done = time.perf_counter()
@@ -108,7 +109,8 @@ def build_report(
     today = today or date.today()
     with cycle_collection_paused():
         partials = read_inbox(inbox, config, today, progress, workers, payroll_detail, period)
-        return report_from(partials, inbox, config, period, payroll_detail, today)
+        return report_from(partials, inbox, config, period, payroll_detail, today,
+                           _worker_count(workers))
 
 
 def read_inbox(
@@ -126,9 +128,13 @@ def read_inbox(
 
 def report_from(
     partials: list[FilePartial], inbox: Path, config: OrgConfig, period: str | None,
-    payroll_detail: bool, today: date,
+    payroll_detail: bool, today: date, workers: int = 1,
 ) -> ConsolidatedReport:
-    """The organisation report, as data, from the workbooks' partial results."""
+    """The organisation report, as data, from the workbooks' partial results.
+
+    Working out what changed since each department's earlier workbook reads
+    both again, in ``workers`` processes.
+    """
     chosen = choose_period(partials, period)
     if chosen is None:
         raise NothingToConsolidate(f"{inbox}: no readable department workbook was found")
@@ -151,7 +157,9 @@ def report_from(
         summary=summary, totals=totals, budget_by_category=by_category, budget_by_month=by_month,
         payroll=payroll, payroll_suppressed=changed, inventory_by_category=stock_by_category,
         reorder=reorder, calendar=calendar, conflicts=conflicts,
-        submissions=submissions(selection, partials, inbox, config, submitted_at, today),
+        submissions=submissions(selection, partials, inbox, config, submitted_at, today,
+                                compare_submissions([i.partial for i in selection.included],
+                                                    partials, inbox, config, today, workers)),
         exceptions=tables.exceptions_table(selection), sources=selection.sources,
         payroll_detail=detail, min_group_size=config.organisation.min_group_size,
         suppressed_departments=frozenset(suppressed),
@@ -189,7 +197,7 @@ def collect(
     The most recently modified files are read first, so the newest period is
     usually seen early. Partials come back in the order of ``paths``.
     """
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = _worker_count(workers)
     found: dict[int, FilePartial] = {}
     rows = 0
     newest: str | None = None
@@ -231,6 +239,11 @@ def collect(
                     done(running.pop(future), future.result())
                     submit_next()
     return [found[index] for index in range(len(paths))]
+
+
+def _worker_count(workers: int | None) -> int:
+    """Worker processes to use: as many as asked, else one per core."""
+    return workers if workers is not None else (os.cpu_count() or 1)
 
 
 def _newest_first(paths: Sequence[Path]) -> list[int]:

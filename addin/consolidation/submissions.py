@@ -9,19 +9,23 @@ modification time.
 the newest earlier version of the same period kept in the inbox's
 ``.versions`` folder, or the department's workbook for the previous period.
 Rows are matched by each sheet's key (Account Code and month, Employee ID,
-SKU and Location, Event ID).
+SKU and Location, Event ID). Each comparison reads both workbooks again
+(:func:`compare_workbooks`); :func:`compare_submissions` runs them in worker
+processes when there are several.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from addin.consolidation.model import SheetChange, Submission
-from addin.consolidation.partials import FilePartial
+from addin.consolidation.partials import FilePartial, cycle_collection_paused
 from addin.consolidation.selection import Selection
 from addin.errors import WorkbookError
 from addin.kinds import DATA_KINDS
@@ -43,10 +47,28 @@ def previous_period(period: str) -> str:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What changed in a workbook since the one it is compared with."""
+
+    compared_with: str  # as Submission.compared_with; ends "(unreadable)" if it could not be read
+    changes: list[SheetChange] = field(default_factory=list)
+    total_changes: dict[str, Decimal] = field(default_factory=dict)
+
+
 def submissions(
     selection: Selection, partials: Sequence[FilePartial], inbox: Path, config: OrgConfig,
     submitted_at: Callable[[FilePartial], datetime], today: date,
+    comparisons: Mapping[Path, Comparison] | None = None,
 ) -> list[Submission]:
+    """One row per expected department, then any other department that submitted.
+
+    ``comparisons`` (by workbook path, from :func:`compare_submissions`) are
+    worked out here, one after another, when not given.
+    """
+    if comparisons is None:
+        comparisons = compare_submissions([i.partial for i in selection.included], partials,
+                                          inbox, config, today)
     due = due_date(selection.period, config.organisation.due_day)
     included = {i.department: i for i in selection.included}
     expected = [(d.code, d.name) for d in config.departments if d.expected]
@@ -66,7 +88,11 @@ def submissions(
             sum(c.accepted for c in _counts(selection, partial.path)),
             sum(c.rejected for c in _counts(selection, partial.path)),
         )
-        _compare(submission, partial, partials, inbox, config, today)
+        comparison = comparisons.get(partial.path)
+        if comparison is not None:
+            submission.compared_with = comparison.compared_with
+            submission.changes = list(comparison.changes)
+            submission.total_changes = dict(comparison.total_changes)
         result.append(submission)
     return result
 
@@ -75,22 +101,39 @@ def _counts(selection: Selection, path: Path) -> list[Any]:
     return next(s.sheets for s in selection.sources if s.path == path)
 
 
-def _compare(
-    submission: Submission, partial: FilePartial, partials: Sequence[FilePartial], inbox: Path,
-    config: OrgConfig, today: date,
-) -> None:
-    found = _comparison_file(partial, partials, inbox)
-    if found is None:
-        return
-    path, label = found
-    try:
-        current = validate_workbook(partial.path, config, today)
-        previous = validate_workbook(path, config, today)
-    except WorkbookError:
-        submission.compared_with = f"{label} (unreadable)"
-        return
-    submission.compared_with = label
-    submission.changes, submission.total_changes = changes_between(current, previous, config)
+def compare_submissions(
+    included: Sequence[FilePartial], partials: Sequence[FilePartial], inbox: Path,
+    config: OrgConfig, today: date, workers: int = 1,
+) -> dict[Path, Comparison]:
+    """What changed in each ``included`` workbook that has something to be compared
+    with (among ``partials``, or in the inbox's versions folder), by workbook path;
+    in ``workers`` processes when there are several."""
+    pairs: list[tuple[Path, Path, str]] = []
+    for partial in included:
+        found = _comparison_file(partial, partials, inbox)
+        if found is not None:
+            pairs.append((partial.path, *found))
+    if workers <= 1 or len(pairs) < 2:
+        return {current: compare_workbooks(current, earlier, label, config, today)
+                for current, earlier, label in pairs}
+    currents, earliers, labels = (list(column) for column in zip(*pairs, strict=True))
+    with ProcessPoolExecutor(max_workers=min(workers, len(pairs))) as pool:
+        found_changes = pool.map(compare_workbooks, currents, earliers, labels,
+                                 [config] * len(pairs), [today] * len(pairs))
+        return dict(zip(currents, found_changes, strict=True))
+
+
+def compare_workbooks(
+    current_path: Path, earlier_path: Path, label: str, config: OrgConfig, today: date
+) -> Comparison:
+    """Read both workbooks and compare them (runs in a worker process)."""
+    with cycle_collection_paused():
+        try:
+            current = validate_workbook(current_path, config, today)
+            previous = validate_workbook(earlier_path, config, today)
+        except WorkbookError:
+            return Comparison(f"{label} (unreadable)")
+        return Comparison(label, *changes_between(current, previous, config))
 
 
 def _comparison_file(
