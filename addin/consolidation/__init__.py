@@ -10,10 +10,9 @@ button all call :func:`consolidate`.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,13 +28,11 @@ from addin.consolidation.partials import (
 )
 from addin.consolidation.selection import choose_period, select
 from addin.consolidation.submissions import compare_submissions, submissions
+from addin.consolidation.workers import WorkerPool, worker_pool
 from addin.errors import BackofficeError
 from addin.reading.discover import find_workbooks
 from addin.receipts import ReceiptError, read_receipt, receipt_path
 from addin.settings import OrgConfig
-
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_FROM = 4
 
 
 class NothingToConsolidate(BackofficeError):
@@ -84,10 +81,12 @@ def consolidate(
     today = today or date.today()
     with cycle_collection_paused():
         started = time.perf_counter()
-        partials = read_inbox(inbox, config, today, progress, workers, payroll_detail, period)
-        read = time.perf_counter()
-        report = report_from(partials, inbox, config, period, payroll_detail, today,
-                             _worker_count(workers))
+        paths = inbox_workbooks(inbox)
+        with worker_pool(workers, len(paths)) as pool:
+            partials = collect(paths, config, today, progress, pool,
+                               keep_personal=payroll_detail, period=period)
+            read = time.perf_counter()
+            report = report_from(partials, inbox, config, period, payroll_detail, today, pool)
         built = time.perf_counter()
         written = write_report(report, out)
         done = time.perf_counter()
@@ -108,32 +107,28 @@ def build_report(
     """Read, validate and consolidate every workbook under ``inbox``, as data."""
     today = today or date.today()
     with cycle_collection_paused():
-        partials = read_inbox(inbox, config, today, progress, workers, payroll_detail, period)
-        return report_from(partials, inbox, config, period, payroll_detail, today,
-                           _worker_count(workers))
+        paths = inbox_workbooks(inbox)
+        with worker_pool(workers, len(paths)) as pool:
+            partials = collect(paths, config, today, progress, pool,
+                               keep_personal=payroll_detail, period=period)
+            return report_from(partials, inbox, config, period, payroll_detail, today, pool)
 
 
-def read_inbox(
-    inbox: Path, config: OrgConfig, today: date, progress: Callable[[Progress], None] | None,
-    workers: int | None, keep_personal: bool, period: str | None = None,
-) -> list[FilePartial]:
-    """Every workbook under ``inbox``, read, validated and boiled down (those of
-    periods the report cannot be about only as far as their Info sheet)."""
+def inbox_workbooks(inbox: Path) -> list[Path]:
+    """The workbooks under ``inbox`` (lock files and hidden files left out)."""
     if not inbox.is_dir():
         raise NothingToConsolidate(f"{inbox}: no such folder")
-    paths = [found.path for found in find_workbooks([inbox]) if not found.skipped]
-    return collect(paths, config, today, progress, workers, keep_personal=keep_personal,
-                   period=period)
+    return [found.path for found in find_workbooks([inbox]) if not found.skipped]
 
 
 def report_from(
     partials: list[FilePartial], inbox: Path, config: OrgConfig, period: str | None,
-    payroll_detail: bool, today: date, workers: int = 1,
+    payroll_detail: bool, today: date, pool: WorkerPool | None = None,
 ) -> ConsolidatedReport:
     """The organisation report, as data, from the workbooks' partial results.
 
     Working out what changed since each department's earlier workbook reads
-    both again, in ``workers`` processes.
+    both again, in the ``pool``'s processes when given.
     """
     chosen = choose_period(partials, period)
     if chosen is None:
@@ -159,7 +154,7 @@ def report_from(
         reorder=reorder, calendar=calendar, conflicts=conflicts,
         submissions=submissions(selection, partials, inbox, config, submitted_at, today,
                                 compare_submissions([i.partial for i in selection.included],
-                                                    partials, inbox, config, today, workers)),
+                                                    partials, inbox, config, today, pool)),
         exceptions=tables.exceptions_table(selection), sources=selection.sources,
         payroll_detail=detail, min_group_size=config.organisation.min_group_size,
         suppressed_departments=frozenset(suppressed),
@@ -186,10 +181,10 @@ def submitted_at(partial: FilePartial) -> datetime:
 
 def collect(
     paths: Sequence[Path], config: OrgConfig, today: date,
-    progress: Callable[[Progress], None] | None = None, workers: int | None = None,
+    progress: Callable[[Progress], None] | None = None, pool: WorkerPool | None = None,
     *, keep_personal: bool = False, period: str | None = None,
 ) -> list[FilePartial]:
-    """Read every workbook, in worker processes when there are enough of them.
+    """Read every workbook, in the ``pool``'s processes when given.
 
     A workbook of a period the report cannot be about (not ``period``, or older
     than the newest period already seen) is read only as far as its Info sheet:
@@ -197,7 +192,6 @@ def collect(
     The most recently modified files are read first, so the newest period is
     usually seen early. Partials come back in the order of ``paths``.
     """
-    workers = _worker_count(workers)
     found: dict[int, FilePartial] = {}
     rows = 0
     newest: str | None = None
@@ -216,34 +210,28 @@ def collect(
             progress(Progress(len(found), len(paths), rows, partial.path))
 
     order = iter(_newest_first(paths))
-    if workers <= 1 or len(paths) < PARALLEL_FROM:
+    if pool is None:
         for index in order:
             done(index, read_partial(paths[index], config, today, keep_personal, wanted()))
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-            running: dict[Future[FilePartial], int] = {}
+        return [found[index] for index in range(len(paths))]
+    running: dict[Future[FilePartial], int] = {}
 
-            def submit_next() -> None:
-                index = next(order, None)
-                if index is not None:
-                    running[pool.submit(read_partial, paths[index], config, today,
-                                        keep_personal, wanted())] = index
+    def submit_next() -> None:
+        index = next(order, None)
+        if index is not None:
+            running[pool.executor.submit(read_partial, paths[index], config, today,
+                                         keep_personal, wanted())] = index
 
-            # One task queued beyond each worker: no worker waits, and each task
-            # is sent with the newest period known when it is sent.
-            for _ in range(min(workers, len(paths)) + 1):
-                submit_next()
-            while running:
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    done(running.pop(future), future.result())
-                    submit_next()
+    # One task queued beyond each worker: no worker waits, and each task is sent
+    # with the newest period known when it is sent.
+    for _ in range(pool.size + 1):
+        submit_next()
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            done(running.pop(future), future.result())
+            submit_next()
     return [found[index] for index in range(len(paths))]
-
-
-def _worker_count(workers: int | None) -> int:
-    """Worker processes to use: as many as asked, else one per core."""
-    return workers if workers is not None else (os.cpu_count() or 1)
 
 
 def _newest_first(paths: Sequence[Path]) -> list[int]:

@@ -10,14 +10,13 @@ the newest earlier version of the same period kept in the inbox's
 ``.versions`` folder, or the department's workbook for the previous period.
 Rows are matched by each sheet's key (Account Code and month, Employee ID,
 SKU and Location, Event ID). Each comparison reads both workbooks again
-(:func:`compare_workbooks`); :func:`compare_submissions` runs them in worker
-processes when there are several.
+(:func:`compare_workbooks`); :func:`compare_submissions` runs them in the
+consolidation's worker processes when there are several.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +26,7 @@ from typing import Any
 from addin.consolidation.model import SheetChange, Submission
 from addin.consolidation.partials import FilePartial, cycle_collection_paused
 from addin.consolidation.selection import Selection
+from addin.consolidation.workers import WorkerPool
 from addin.errors import WorkbookError
 from addin.kinds import DATA_KINDS
 from addin.kinds.base import RowModel
@@ -103,37 +103,43 @@ def _counts(selection: Selection, path: Path) -> list[Any]:
 
 def compare_submissions(
     included: Sequence[FilePartial], partials: Sequence[FilePartial], inbox: Path,
-    config: OrgConfig, today: date, workers: int = 1,
+    config: OrgConfig, today: date, pool: WorkerPool | None = None,
 ) -> dict[Path, Comparison]:
     """What changed in each ``included`` workbook that has something to be compared
     with (among ``partials``, or in the inbox's versions folder), by workbook path;
-    in ``workers`` processes when there are several."""
+    in the ``pool``'s processes when there are several."""
     pairs: list[tuple[Path, Path, str]] = []
     for partial in included:
         found = _comparison_file(partial, partials, inbox)
         if found is not None:
             pairs.append((partial.path, *found))
-    if workers <= 1 or len(pairs) < 2:
+    if pool is None or len(pairs) < 2:
         return {current: compare_workbooks(current, earlier, label, config, today)
                 for current, earlier, label in pairs}
     currents, earliers, labels = (list(column) for column in zip(*pairs, strict=True))
-    with ProcessPoolExecutor(max_workers=min(workers, len(pairs))) as pool:
-        found_changes = pool.map(compare_workbooks, currents, earliers, labels,
-                                 [config] * len(pairs), [today] * len(pairs))
-        return dict(zip(currents, found_changes, strict=True))
+    found_changes = pool.executor.map(compare_workbooks, currents, earliers, labels,
+                                      [config] * len(pairs), [today] * len(pairs))
+    return dict(zip(currents, found_changes, strict=True))
 
 
 def compare_workbooks(
     current_path: Path, earlier_path: Path, label: str, config: OrgConfig, today: date
 ) -> Comparison:
-    """Read both workbooks and compare them (runs in a worker process)."""
+    """Read both workbooks and compare them (runs in a worker process).
+
+    One workbook's validated rows are held at a time: each is boiled down to a
+    snapshot of its accepted rows before the other is read.
+    """
     with cycle_collection_paused():
         try:
             current = validate_workbook(current_path, config, today)
-            previous = validate_workbook(earlier_path, config, today)
+            currency = current.info.currency if current.info else None
+            now = snapshot(current, config, currency)
+            del current
+            before = snapshot(validate_workbook(earlier_path, config, today), config, currency)
         except WorkbookError:
             return Comparison(f"{label} (unreadable)")
-        return Comparison(label, *changes_between(current, previous, config))
+        return Comparison(label, *changes_between(now, before))
 
 
 def _comparison_file(
@@ -155,21 +161,31 @@ def _comparison_file(
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A workbook's accepted rows (per sheet, by the sheet's key) and headline totals."""
+
+    rows: dict[str, dict[tuple[Any, ...], dict[str, Any]]]
+    totals: dict[str, Decimal]
+
+
+def snapshot(result: WorkbookResult, config: OrgConfig, currency: str | None) -> Snapshot:
+    """What :func:`changes_between` compares of ``result`` (pay worked out in ``currency``)."""
+    rows = {name: _keyed(result, name, kind.unique_keys[0]) for name, kind in DATA_KINDS.items()}
+    return Snapshot(rows, headline_totals(result, config, currency))
+
+
 def changes_between(
-    current: WorkbookResult, previous: WorkbookResult, config: OrgConfig
+    now: Snapshot, before: Snapshot
 ) -> tuple[list[SheetChange], dict[str, Decimal]]:
     """Rows added, removed and changed per sheet, and the change in headline totals."""
     changes: list[SheetChange] = []
-    for name, kind in DATA_KINDS.items():
-        now = _keyed(current, name, kind.unique_keys[0])
-        before = _keyed(previous, name, kind.unique_keys[0])
-        changed = sum(1 for key in now.keys() & before.keys() if now[key] != before[key])
-        changes.append(SheetChange(name, len(now.keys() - before.keys()),
-                                   len(before.keys() - now.keys()), changed))
-    currency = current.info.currency if current.info else None
-    now_totals = headline_totals(current, config, currency)
-    before_totals = headline_totals(previous, config, currency)
-    return changes, {k: now_totals[k] - before_totals[k] for k in now_totals}
+    for name in DATA_KINDS:
+        current, earlier = now.rows[name], before.rows[name]
+        changed = sum(1 for key in current.keys() & earlier.keys() if current[key] != earlier[key])
+        changes.append(SheetChange(name, len(current.keys() - earlier.keys()),
+                                   len(earlier.keys() - current.keys()), changed))
+    return changes, {k: now.totals[k] - before.totals[k] for k in now.totals}
 
 
 def _keyed(result: WorkbookResult, sheet: str, key: tuple[str, ...]) -> dict[tuple[Any, ...], Any]:
