@@ -46,6 +46,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial as bind
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -198,8 +199,9 @@ def _bad_positions(rng: random.Random, rows: int, sheet: str) -> dict[int, str]:
             for n, position in enumerate(sorted(rng.sample(range(rows), min(count, rows))))}
 
 
-def write_department(path: Path, dept: Dept, rows: int, seed: int) -> dict[str, dict[str, int]]:
-    """Write one department's workbook; return the bad rows planted in it."""
+def write_department(path: Path, dept: Dept, rows: int, seed: int,
+                     period: str = PERIOD) -> dict[str, dict[str, int]]:
+    """Write one department's workbook for ``period``; return the bad rows planted in it."""
     rng = random.Random(seed * 100_003 + dept.index)
     money = Money(dept.currency, rng)
     planted = Planted()
@@ -214,7 +216,7 @@ def write_department(path: Path, dept: Dept, rows: int, seed: int) -> dict[str, 
     info = book.add_worksheet("Info")
     info.write_string(0, 0, f"{dept.name} - department workbook", formats["title"])
     for row, (key, value) in enumerate((
-        ("Department Code", dept.code), ("Department Name", dept.name), ("Period", PERIOD),
+        ("Department Code", dept.code), ("Department Name", dept.name), ("Period", period),
         ("Currency", dept.currency), ("Prepared By", f"{rng.choice(FIRST_NAMES)} "
                                                      f"{rng.choice(LAST_NAMES)}"),
     ), start=2):
@@ -222,8 +224,10 @@ def write_department(path: Path, dept: Dept, rows: int, seed: int) -> dict[str, 
         info.write_string(row, 1, value)
     info.write_string(7, 0, "Template Version")
     info.write_number(7, 1, 1)
-    writers = {"Budget": _budget, "Payroll": _payroll, "Inventory": _inventory,
-               "Schedule": _schedule}
+    writers: dict[str, Callable[..., None]] = {
+        "Budget": bind(_budget, period=period), "Payroll": _payroll, "Inventory": _inventory,
+        "Schedule": _schedule,
+    }
     for sheet in DATA_SHEETS:
         ws = book.add_worksheet(sheet)
         for col, title in enumerate(HEADERS[sheet]):
@@ -242,7 +246,7 @@ def _name(rng: random.Random) -> str:
 
 
 def _budget(ws: Any, formats: dict[str, Any], dept: Dept, rows: int, rng: random.Random,
-            money: Money, bad: dict[int, str]) -> None:
+            money: Money, bad: dict[int, str], period: str = PERIOD) -> None:
     text, number = ws.write_string, ws.write_number
     for i in range(rows):
         r = i + 1
@@ -251,7 +255,7 @@ def _budget(ws: Any, formats: dict[str, Any], dept: Dept, rows: int, rng: random
         code, name, category = ACCOUNTS[account % len(ACCOUNTS)]
         budget: float | str = money.amount(500, 50_000)
         actual: float | None = None
-        if month <= int(PERIOD[5:]):  # months after the period are not closed yet
+        if month <= int(period[5:]):  # months after the period are not closed yet
             actual = money.amount(400, 55_000)
         account_code = f"{code}-{account // len(ACCOUNTS) + 1:03d}"
         defect = bad.get(i)
@@ -416,16 +420,17 @@ class Organisation:
         return sum(self.planted.values())
 
 
-def _write_one(job: tuple[Path, Dept, int, int]) -> dict[str, dict[str, int]]:
+def _write_one(job: tuple[Path, Dept, int, int, str]) -> dict[str, dict[str, int]]:
     return write_department(*job)
 
 
-def generate(root: Path, count: int, rows: int, seed: int) -> Organisation:
-    """The organisation's workbooks under ``root``, generated unless already there."""
-    inbox = root / f"org-d{count}-r{rows}-s{seed}"
+def generate(root: Path, count: int, rows: int, seed: int, period: str = PERIOD) -> Organisation:
+    """The organisation's workbooks for ``period`` under ``root``, generated unless already there."""
+    other = period != PERIOD  # the usual period keeps its folder name, so old files are reused
+    inbox = root / f"org-d{count}-r{rows}-s{seed}{f'-p{period}' if other else ''}"
     manifest_path = inbox / "manifest.json"
-    wanted = {"generator_version": GENERATOR_VERSION, "departments": count, "rows": rows,
-              "seed": seed}
+    wanted: dict[str, Any] = {"generator_version": GENERATOR_VERSION, "departments": count,
+                              "rows": rows, "seed": seed, **({"period": period} if other else {})}
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text())
         files = [inbox / name for name in manifest.get("files", [])]
@@ -435,7 +440,7 @@ def generate(root: Path, count: int, rows: int, seed: int) -> Organisation:
         shutil.rmtree(inbox)
     inbox.mkdir(parents=True)
     started = time.perf_counter()
-    jobs = [(inbox / f"{d.code}_{PERIOD}.xlsx", d, rows, seed) for d in departments(count)]
+    jobs = [(inbox / f"{d.code}_{period}.xlsx", d, rows, seed, period) for d in departments(count)]
     planted: Counter[str] = Counter()
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for by_sheet in pool.map(_write_one, jobs):
