@@ -460,4 +460,7 @@ def test_progress_only_on_a_terminal(
     text = stderr.getvalue()
     assert ("7/7 files" in text) is shown, text
     if shown:
+        # Finance's September workbook is in the inbox: what changed is worked out.
+        assert "\r\x1b[Kcomparing with earlier workbooks: 1/1 - FIN_2026-10.xlsx" in text
+        assert "rows read; writing r.xlsx" in text
         assert text.endswith("\r\x1b[K")  # the line is cleared before the summary

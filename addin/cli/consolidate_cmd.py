@@ -75,8 +75,15 @@ class _ProgressLine:
         self.stream = stream
 
     def __call__(self, event: Progress) -> None:
-        self.stream.write(f"\r\x1b[K{event.files_done}/{event.files_total} files, "
-                          f"{event.rows_read:,} rows - {event.current.name}")
+        if event.step == "comparing":
+            line = (f"comparing with earlier workbooks: {event.files_done}/{event.files_total}"
+                    f" - {event.current.name}")
+        elif event.step == "writing":
+            line = f"{event.rows_read:,} rows read; writing {event.current.name}"
+        else:
+            line = (f"{event.files_done}/{event.files_total} files, {event.rows_read:,} rows"
+                    f" - {event.current.name}")
+        self.stream.write(f"\r\x1b[K{line}")
         self.stream.flush()
 
     def clear(self) -> None:

@@ -26,8 +26,8 @@ from addin.consolidation.partials import (
     file_facts,
     read_partial,
 )
-from addin.consolidation.selection import choose_period, select
-from addin.consolidation.submissions import compare_submissions, submissions
+from addin.consolidation.selection import Selection, choose_period, select
+from addin.consolidation.submissions import Comparison, compare_submissions, submissions
 from addin.consolidation.workers import WorkerPool, worker_pool
 from addin.errors import BackofficeError
 from addin.reading.discover import find_workbooks
@@ -41,12 +41,19 @@ class NothingToConsolidate(BackofficeError):
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Reported after each workbook is read."""
+    """How far a consolidation is, reported as it goes.
+
+    ``step`` is "reading" after each workbook is read, "comparing" after each
+    workbook is compared with its earlier one (``files_done`` and ``files_total``
+    then count comparisons), and "writing" once, as the report is written
+    (``current`` is then the report).
+    """
 
     files_done: int
     files_total: int
     rows_read: int
     current: Path
+    step: str = "reading"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +93,12 @@ def consolidate(
             partials = collect(paths, config, today, progress, pool,
                                keep_personal=payroll_detail, period=period)
             read = time.perf_counter()
-            report = report_from(partials, inbox, config, period, payroll_detail, today, pool)
+            report = report_from(partials, inbox, config, period, payroll_detail, today, pool,
+                                 progress=progress)
         built = time.perf_counter()
+        if progress is not None:
+            rows = sum(c.read for s in report.sources for c in s.sheets)
+            progress(Progress(len(paths), len(paths), rows, out, "writing"))
         written = write_report(report, out)
         done = time.perf_counter()
     counts = [c for s in report.sources for c in s.sheets]
@@ -111,7 +122,8 @@ def build_report(
         with worker_pool(workers, len(paths)) as pool:
             partials = collect(paths, config, today, progress, pool,
                                keep_personal=payroll_detail, period=period)
-            return report_from(partials, inbox, config, period, payroll_detail, today, pool)
+            return report_from(partials, inbox, config, period, payroll_detail, today, pool,
+                               progress=progress)
 
 
 def inbox_workbooks(inbox: Path) -> list[Path]:
@@ -124,11 +136,13 @@ def inbox_workbooks(inbox: Path) -> list[Path]:
 def report_from(
     partials: list[FilePartial], inbox: Path, config: OrgConfig, period: str | None,
     payroll_detail: bool, today: date, pool: WorkerPool | None = None,
+    *, progress: Callable[[Progress], None] | None = None,
 ) -> ConsolidatedReport:
     """The organisation report, as data, from the workbooks' partial results.
 
     Working out what changed since each department's earlier workbook reads
-    both again, in the ``pool``'s processes when given.
+    both again, in the ``pool``'s processes when given (``progress`` hears of
+    each comparison).
     """
     chosen = choose_period(partials, period)
     if chosen is None:
@@ -153,12 +167,30 @@ def report_from(
         payroll=payroll, payroll_suppressed=changed, inventory_by_category=stock_by_category,
         reorder=reorder, calendar=calendar, conflicts=conflicts,
         submissions=submissions(selection, partials, inbox, config, submitted_at, today,
-                                compare_submissions([i.partial for i in selection.included],
-                                                    partials, inbox, config, today, pool)),
+                                _comparisons(selection, partials, inbox, config, today, pool,
+                                             progress)),
         exceptions=tables.exceptions_table(selection), sources=selection.sources,
         payroll_detail=detail, min_group_size=config.organisation.min_group_size,
         suppressed_departments=frozenset(suppressed),
     )
+
+
+def _comparisons(
+    selection: Selection, partials: list[FilePartial], inbox: Path, config: OrgConfig,
+    today: date, pool: WorkerPool | None, progress: Callable[[Progress], None] | None,
+) -> dict[Path, Comparison]:
+    """What changed in each included workbook, with a "comparing" progress report each."""
+    included = [i.partial for i in selection.included]
+    rows = sum(c.read for p in partials for c in p.counts)
+    done = 0
+
+    def compared(path: Path, total: int) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(Progress(done, total, rows, path, "comparing"))
+
+    return compare_submissions(included, partials, inbox, config, today, pool, compared)
 
 
 def submitted_at(partial: FilePartial) -> datetime:

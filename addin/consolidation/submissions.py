@@ -17,6 +17,7 @@ consolidation's worker processes when there are several.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -104,22 +105,33 @@ def _counts(selection: Selection, path: Path) -> list[Any]:
 def compare_submissions(
     included: Sequence[FilePartial], partials: Sequence[FilePartial], inbox: Path,
     config: OrgConfig, today: date, pool: WorkerPool | None = None,
+    compared: Callable[[Path, int], None] | None = None,
 ) -> dict[Path, Comparison]:
     """What changed in each ``included`` workbook that has something to be compared
     with (among ``partials``, or in the inbox's versions folder), by workbook path;
-    in the ``pool``'s processes when there are several."""
+    in the ``pool``'s processes when there are several. ``compared`` hears of each
+    workbook as its comparison is done, with how many there are."""
     pairs: list[tuple[Path, Path, str]] = []
     for partial in included:
         found = _comparison_file(partial, partials, inbox)
         if found is not None:
             pairs.append((partial.path, *found))
+    comparisons: dict[Path, Comparison] = {}
+
+    def done(current: Path, comparison: Comparison) -> None:
+        comparisons[current] = comparison
+        if compared is not None:
+            compared(current, len(pairs))
+
     if pool is None or len(pairs) < 2:
-        return {current: compare_workbooks(current, earlier, label, config, today)
-                for current, earlier, label in pairs}
-    currents, earliers, labels = (list(column) for column in zip(*pairs, strict=True))
-    found_changes = pool.executor.map(compare_workbooks, currents, earliers, labels,
-                                      [config] * len(pairs), [today] * len(pairs))
-    return dict(zip(currents, found_changes, strict=True))
+        for current, earlier, label in pairs:
+            done(current, compare_workbooks(current, earlier, label, config, today))
+        return comparisons
+    running = {pool.executor.submit(compare_workbooks, current, earlier, label, config, today):
+               current for current, earlier, label in pairs}
+    for future in as_completed(running):
+        done(running[future], future.result())
+    return {current: comparisons[current] for current, _, _ in pairs}  # in a steady order
 
 
 def compare_workbooks(
