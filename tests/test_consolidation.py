@@ -287,6 +287,8 @@ def test_workbooks_of_other_periods_are_read_only_as_far_as_their_info(
     }
     assert report.period == "2026-10"
     assert {s.department for s in report.submissions if s.received} == {"FIN", "OPS"}
+    legal = next(s for s in report.sources if s.path.name == "LEGAL_2026-10.xlsx")
+    assert (legal.department, legal.period) == ("LEGAL", "2026-10")  # from its Info sheet
 
 
 def test_a_workbook_of_the_newest_period_is_read_in_full_whenever_it_comes(

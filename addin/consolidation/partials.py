@@ -104,8 +104,6 @@ class FilePartial:
     period: str | None = None
     currency: str | None = None
     template_version: int | None = None
-    # False for a workbook of another period, read no further than its Info sheet.
-    read_in_full: bool = True
     issues: list[Issue] = field(default_factory=list)
     counts: list[SheetCount] = field(default_factory=list)
     extra_sheets: list[str] = field(default_factory=list)
@@ -175,7 +173,7 @@ def read_partial(
 
     ``keep_personal`` keeps employees' names and bank accounts (for the payroll
     detail sheet); without it they never leave the worker. A workbook ``wanted``
-    does not want is read no further than its Info sheet (``read_in_full`` False).
+    does not want is read no further than its Info sheet (no counts, no rows).
     """
     with cycle_collection_paused():
         return _read_partial(path, config, today, keep_personal, wanted)
@@ -222,7 +220,6 @@ def _read_partial(
     _take_info(partial, result)
     partial.issues = list(result.issues)
     partial.extra_sheets = result.extra_sheets
-    partial.read_in_full = result.read_in_full
     if not result.read_in_full:
         return partial
     for name, sheet in result.sheets.items():
