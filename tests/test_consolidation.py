@@ -291,6 +291,31 @@ def test_workbooks_of_other_periods_are_read_only_as_far_as_their_info(
     assert (legal.department, legal.period) == ("LEGAL", "2026-10")  # from its Info sheet
 
 
+@pytest.mark.parametrize(("workers", "september_first"), [(1, False), (1, True), (2, True)])
+def test_last_periods_workbook_that_cannot_be_read_is_named_as_such(
+    tmp_path: Path, workers: int, september_first: bool
+) -> None:
+    # Read to its Info sheet (read after October's) or further (read first, before
+    # October is seen), the outcome is the same: Finance is compared with a
+    # September workbook that cannot be read.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for code in ("FIN", "HR", "OPS", "IT"):
+        write_workbook(inbox / f"{code}_2026-10.xlsx", clean_department(
+            code=code, rows={**clean_department().rows,
+                             "Payroll": payroll_rows(seed=len(code), id_prefix=code[0])}))
+    old = _with_a_sheet_too_large_to_read(write_workbook(
+        inbox / "FIN_2026-09.xlsx", clean_department(code="FIN", period="2026-09")))
+    stamp = 2_000_000_000 if september_first else 1_700_000_000  # files are read newest first
+    os.utime(old, (stamp, stamp))
+    report = build_report(inbox, config=config(), today=TODAY, workers=workers)
+    compared = {s.department: (s.compared_with, s.changes) for s in report.submissions
+                if s.compared_with}
+    assert compared == {"FIN": ("2026-09 (unreadable)", [])}
+    source = next(s for s in report.sources if s.path.name == "FIN_2026-09.xlsx")
+    assert source.status == "other-period"
+
+
 def test_a_workbook_of_the_newest_period_is_read_in_full_whenever_it_comes(
     tmp_path: Path,
 ) -> None:

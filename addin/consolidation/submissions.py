@@ -165,8 +165,10 @@ def _comparison_file(
         return newest, f"earlier version of {partial.period} ({stamp})"
     assert partial.period is not None
     before = previous_period(partial.period)
-    earlier = [p for p in partials
-               if p.department == partial.department and p.period == before and p.readable]
+    # Any with a valid Info sheet for the department and period, readable past it or
+    # not: whether a workbook of another period was read further depends on when it
+    # was read (see WantedPeriods), and the report must not.
+    earlier = [p for p in partials if p.department == partial.department and p.period == before]
     if earlier:
         newest_earlier = max(earlier, key=lambda p: p.modified)
         return newest_earlier.path, before
