@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.consolidation import NothingToConsolidate, build_report
+from addin.consolidation import NothingToConsolidate, build_report, collect, comparison_plans
 from addin.consolidation.model import ConsolidatedReport, SheetChange
 from addin.consolidation.partials import Employee, Event, FilePartial
 from addin.settings import OrgConfig
@@ -291,6 +291,33 @@ def test_workbooks_of_other_periods_are_read_only_as_far_as_their_info(
     assert (legal.department, legal.period) == ("LEGAL", "2026-10")  # from its Info sheet
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_changed_when_the_newest_period_cannot_be_read(tmp_path: Path, workers: int) -> None:
+    # A first look at the Info sheets says November: the comparisons planned for it
+    # are of no use once November's only workbook turns out unreadable. October's
+    # are then made afterwards, with the same outcome as when planned.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for seed, code in enumerate(("FIN", "HR", "OPS"), start=30):
+        now = clean_department(code=code)
+        now.rows["Payroll"] = payroll_rows(seed=seed, id_prefix=code[0])
+        before = clean_department(code=code, period="2026-09", rows=copy.deepcopy(now.rows))
+        before.rows["Payroll"] = now.rows["Payroll"][:-1]
+        write_workbook(inbox / f"{code}_2026-10.xlsx", now)
+        write_workbook(inbox / f"{code}_2026-09.xlsx", before)
+    _with_a_sheet_too_large_to_read(write_workbook(
+        inbox / "FIN_2026-11.xlsx", clean_department(code="FIN", period="2026-11")))
+    paths = sorted(inbox.glob("*.xlsx"))
+    plans = comparison_plans(paths, config(), TODAY, None, inbox, None)
+    assert {paths[i].name: (earlier.name, label) for i, (earlier, label) in plans.items()} == {
+        "FIN_2026-11.xlsx": ("FIN_2026-10.xlsx", "2026-10")}
+    report = build_report(inbox, config=config(), today=TODAY, workers=workers)
+    assert report.period == "2026-10"
+    assert [(s.department, s.compared_with, s.changes[1]) for s in report.submissions
+            if s.compared_with] == [(code, "2026-09", SheetChange("Payroll", 1, 0, 0))
+                                    for code in ("FIN", "HR", "OPS")]
+
+
 @pytest.mark.parametrize(("workers", "september_first"), [(1, False), (1, True), (2, True)])
 def test_last_periods_workbook_that_cannot_be_read_is_named_as_such(
     tmp_path: Path, workers: int, september_first: bool
@@ -348,6 +375,11 @@ def test_what_changed_since_last_period_to_the_cent(tmp_path: Path, workers: int
                  (1_700_000_000, 1_700_000_000))
     report = build_report(inbox, config=config(), today=TODAY, workers=workers)
     assert [s.department for s in report.submissions if s.compared_with] == ["FIN", "HR", "OPS"]
+    # Made by the workers as they read October's workbooks, not afterwards.
+    partials = collect(sorted(inbox.glob("*.xlsx")), config(), TODAY, inbox=inbox)
+    assert {p.path.name: (p.comparison[0][0].name, p.comparison[1].compared_with)
+            for p in partials if p.comparison} == {
+        f"{code}_2026-10.xlsx": (f"{code}_2026-09.xlsx", "2026-09") for code in joined}
     for submission in (s for s in report.submissions if s.compared_with):
         pays = [expected_pay(row, "USD") for row in joined[submission.department]]
         assert submission.compared_with == "2026-09"

@@ -18,17 +18,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from addin.consolidation import tables
+from addin.consolidation.changes import Comparison, comparison_file
 from addin.consolidation.model import ConsolidatedReport
 from addin.consolidation.partials import (
     FilePartial,
     WantedPeriods,
-    cycle_collection_paused,
     file_facts,
+    peek_partial,
     read_partial,
 )
 from addin.consolidation.selection import Selection, choose_period, select
-from addin.consolidation.submissions import Comparison, compare_submissions, submissions
-from addin.consolidation.workers import WorkerPool, worker_pool
+from addin.consolidation.submissions import compare_submissions, submissions
+from addin.consolidation.workers import WorkerPool, cycle_collection_paused, worker_pool
 from addin.errors import BackofficeError
 from addin.reading.discover import find_workbooks
 from addin.receipts import ReceiptError, read_receipt, receipt_path
@@ -91,7 +92,7 @@ def consolidate(
         paths = inbox_workbooks(inbox)
         with worker_pool(workers, len(paths)) as pool:
             partials = collect(paths, config, today, progress, pool,
-                               keep_personal=payroll_detail, period=period)
+                               keep_personal=payroll_detail, period=period, inbox=inbox)
             read = time.perf_counter()
             report = report_from(partials, inbox, config, period, payroll_detail, today, pool,
                                  progress=progress)
@@ -121,7 +122,7 @@ def build_report(
         paths = inbox_workbooks(inbox)
         with worker_pool(workers, len(paths)) as pool:
             partials = collect(paths, config, today, progress, pool,
-                               keep_personal=payroll_detail, period=period)
+                               keep_personal=payroll_detail, period=period, inbox=inbox)
             return report_from(partials, inbox, config, period, payroll_detail, today, pool,
                                progress=progress)
 
@@ -214,9 +215,13 @@ def submitted_at(partial: FilePartial) -> datetime:
 def collect(
     paths: Sequence[Path], config: OrgConfig, today: date,
     progress: Callable[[Progress], None] | None = None, pool: WorkerPool | None = None,
-    *, keep_personal: bool = False, period: str | None = None,
+    *, keep_personal: bool = False, period: str | None = None, inbox: Path | None = None,
 ) -> list[FilePartial]:
     """Read every workbook, in the ``pool``'s processes when given.
+
+    With the ``inbox``, a first look at every Info sheet says which earlier
+    workbook each of the report's is compared with (:func:`comparison_plans`),
+    and the worker reading it compares them while its rows are at hand.
 
     A workbook of a period the report cannot be about (not ``period``, or older
     than the newest period already seen) is read only as far as its Info sheet:
@@ -241,10 +246,12 @@ def collect(
         if progress is not None:
             progress(Progress(len(found), len(paths), rows, partial.path))
 
+    plans = comparison_plans(paths, config, today, pool, inbox, period) if inbox else {}
     order = iter(_newest_first(paths))
     if pool is None:
         for index in order:
-            done(index, read_partial(paths[index], config, today, keep_personal, wanted()))
+            done(index, read_partial(paths[index], config, today, keep_personal, wanted(),
+                                     plans.get(index)))
         return [found[index] for index in range(len(paths))]
     running: dict[Future[FilePartial], int] = {}
 
@@ -252,7 +259,7 @@ def collect(
         index = next(order, None)
         if index is not None:
             running[pool.executor.submit(read_partial, paths[index], config, today,
-                                         keep_personal, wanted())] = index
+                                         keep_personal, wanted(), plans.get(index))] = index
 
     # One task queued beyond each worker: no worker waits, and each task is sent
     # with the newest period known when it is sent.
@@ -264,6 +271,31 @@ def collect(
             done(running.pop(future), future.result())
             submit_next()
     return [found[index] for index in range(len(paths))]
+
+
+def comparison_plans(
+    paths: Sequence[Path], config: OrgConfig, today: date, pool: WorkerPool | None,
+    inbox: Path, period: str | None,
+) -> dict[int, tuple[Path, str]]:
+    """For each workbook (by position) of the period the report is likely to be
+    about, the earlier workbook it is compared with and its label, judged from a
+    first look at every Info sheet. Only a plan: the report takes a comparison
+    made with it only if the full reading leads to the same earlier workbook."""
+    if pool is None:
+        peeks = [peek_partial(path, config, today) for path in paths]
+    else:
+        peeks = list(pool.executor.map(peek_partial, paths, [config] * len(paths),
+                                       [today] * len(paths),
+                                       chunksize=max(1, len(paths) // (4 * pool.size))))
+    periods = [peek.period for peek in peeks if peek.period is not None]
+    likely = period or max(periods, default=None)
+    plans: dict[int, tuple[Path, str]] = {}
+    for index, peek in enumerate(peeks):
+        if peek.department is not None and peek.period == likely:
+            found = comparison_file(peek, peeks, inbox)
+            if found is not None:
+                plans[index] = found
+    return plans
 
 
 def _newest_first(paths: Sequence[Path]) -> list[int]:

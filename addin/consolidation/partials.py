@@ -11,17 +11,16 @@ the reporting currency happens once, in the parent, on these exact totals.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from addin.consolidation.changes import Comparison, compare_with, snapshot
 from addin.consolidation.model import SheetCount
+from addin.consolidation.workers import cycle_collection_paused
 from addin.errors import NotAWorkbook, WorkbookError
 from addin.files import sha256_of
 from addin.issues import Issue
@@ -117,6 +116,9 @@ class FilePartial:
     stock: dict[str, list[Any]] = field(default_factory=dict)
     reorder: list[ReorderItem] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # What changed since an earlier workbook, when the worker was told which
+    # (``compare``): the workbook it was compared with, and the outcome.
+    comparison: tuple[tuple[Path, str], Comparison] | None = None
 
     @property
     def readable(self) -> bool:
@@ -167,39 +169,37 @@ class WantedPeriods:
 
 def read_partial(
     path: Path, config: OrgConfig, today: date, keep_personal: bool = False,
-    wanted: WantedPeriods | None = None,
+    wanted: WantedPeriods | None = None, compare: tuple[Path, str] | None = None,
 ) -> FilePartial:
     """Read, validate and boil down one workbook (runs in a worker process).
 
     ``keep_personal`` keeps employees' names and bank accounts (for the payroll
     detail sheet); without it they never leave the worker. A workbook ``wanted``
     does not want is read no further than its Info sheet (no counts, no rows).
+    A workbook read in full is also compared with ``compare`` (an earlier
+    workbook and its label), while its rows are at hand.
     """
     with cycle_collection_paused():
-        return _read_partial(path, config, today, keep_personal, wanted)
+        return _read_partial(path, config, today, keep_personal, wanted, compare)
 
 
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """No garbage-collection passes while a consolidation builds its data.
-
-    Everything a consolidation makes is freed by reference counting as soon as
-    it is unused; the collector's passes find nothing to free, yet each one
-    walks every object alive, and building a million rows' worth of tuples
-    triggers hundreds of them (a fifth of a worker's time; in the parent,
-    unpickling 1.4 -> 0.4 s at 1M rows, measured). Collection resumes after.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
+def peek_partial(path: Path, config: OrgConfig, today: date) -> FilePartial:
+    """A workbook as far as its Info sheet (department, period), at once: a workbook
+    that cannot be read yet is not waited for here (its full reading waits)."""
+    with cycle_collection_paused():
+        try:
+            stat = path.stat()
+        except OSError:
+            return FilePartial(path, "", 0, datetime.now().astimezone())
+        partial = FilePartial(path, "", stat.st_size,
+                              datetime.fromtimestamp(stat.st_mtime).astimezone())
+        _take_info(partial, _info_only(path, config, today))
+        return partial
 
 
 def _read_partial(
-    path: Path, config: OrgConfig, today: date, keep_personal: bool, wanted: WantedPeriods | None
+    path: Path, config: OrgConfig, today: date, keep_personal: bool, wanted: WantedPeriods | None,
+    compare: tuple[Path, str] | None,
 ) -> FilePartial:
     try:
         # A department may be saving its workbook right now: wait for it to settle.
@@ -225,6 +225,10 @@ def _read_partial(
     for name, sheet in result.sheets.items():
         partial.counts.append(SheetCount(name, sheet.rows_read, len(sheet.records), sheet.rejected))
     _boil_down(partial, result, config, keep_personal)
+    if compare is not None and partial.department is not None:
+        now = snapshot(result, config, partial.currency)
+        del result  # one workbook's validated rows at a time
+        partial.comparison = (compare, compare_with(now, *compare, config, today, partial.currency))
     return partial
 
 

@@ -5,56 +5,30 @@ month (end of that day, local time). "Received at" is the submission receipt's
 time when the Submit button left one beside the workbook, else the file's
 modification time.
 
-"What changed" compares a department's workbook with, in order of preference,
-the newest earlier version of the same period kept in the inbox's
-``.versions`` folder, or the department's workbook for the previous period.
-Rows are matched by each sheet's key (Account Code and month, Employee ID,
-SKU and Location, Event ID). Each comparison reads both workbooks again
-(:func:`compare_workbooks`); :func:`compare_submissions` runs them in the
-consolidation's worker processes when there are several.
+"What changed" (:mod:`addin.consolidation.changes`) is mostly worked out by the
+workers as they read each workbook; :func:`compare_submissions` works out the
+rest, reading both workbooks again, in the worker processes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from addin.consolidation.model import SheetChange, Submission
-from addin.consolidation.partials import FilePartial, cycle_collection_paused
+from addin.consolidation.changes import Comparison, compare_workbooks, comparison_file
+from addin.consolidation.model import Submission
+from addin.consolidation.partials import FilePartial
 from addin.consolidation.selection import Selection
 from addin.consolidation.workers import WorkerPool
-from addin.errors import WorkbookError
-from addin.kinds import DATA_KINDS
-from addin.kinds.base import RowModel
 from addin.settings import OrgConfig
-from addin.validation.workbook import WorkbookResult, validate_workbook
-
-VERSIONS_FOLDER = ".versions"
-ZERO = Decimal(0)
 
 
 def due_date(period: str, due_day: int) -> date:
     year, month = int(period[:4]), int(period[5:7])
     return date(year + month // 12, month % 12 + 1, due_day)
-
-
-def previous_period(period: str) -> str:
-    year, month = int(period[:4]), int(period[5:7])
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """What changed in a workbook since the one it is compared with."""
-
-    compared_with: str  # as Submission.compared_with; ends "(unreadable)" if it could not be read
-    changes: list[SheetChange] = field(default_factory=list)
-    total_changes: dict[str, Decimal] = field(default_factory=dict)
 
 
 def submissions(
@@ -108,14 +82,22 @@ def compare_submissions(
     compared: Callable[[Path, int], None] | None = None,
 ) -> dict[Path, Comparison]:
     """What changed in each ``included`` workbook that has something to be compared
-    with (among ``partials``, or in the inbox's versions folder), by workbook path;
-    in the ``pool``'s processes when there are several. ``compared`` hears of each
-    workbook as its comparison is done, with how many there are."""
+    with (among ``partials``, or in the inbox's versions folder), by workbook path.
+
+    A comparison its worker made while reading the workbook is taken when it was
+    with the same earlier workbook; any other is made here, in the ``pool``'s
+    processes when there are several. ``compared`` hears of each workbook as its
+    comparison is done, with how many there are.
+    """
     pairs: list[tuple[Path, Path, str]] = []
+    made: dict[Path, Comparison] = {}
     for partial in included:
-        found = _comparison_file(partial, partials, inbox)
-        if found is not None:
-            pairs.append((partial.path, *found))
+        found = comparison_file(partial, partials, inbox)
+        if found is None:
+            continue
+        if partial.comparison is not None and partial.comparison[0] == found:
+            made[partial.path] = partial.comparison[1]
+        pairs.append((partial.path, *found))
     comparisons: dict[Path, Comparison] = {}
 
     def done(current: Path, comparison: Comparison) -> None:
@@ -123,102 +105,15 @@ def compare_submissions(
         if compared is not None:
             compared(current, len(pairs))
 
-    if pool is None or len(pairs) < 2:
-        for current, earlier, label in pairs:
+    for current, comparison in made.items():
+        done(current, comparison)
+    to_make = [pair for pair in pairs if pair[0] not in made]
+    if pool is None or len(to_make) < 2:
+        for current, earlier, label in to_make:
             done(current, compare_workbooks(current, earlier, label, config, today))
-        return comparisons
-    running = {pool.executor.submit(compare_workbooks, current, earlier, label, config, today):
-               current for current, earlier, label in pairs}
-    for future in as_completed(running):
-        done(running[future], future.result())
+    else:
+        running = {pool.executor.submit(compare_workbooks, current, earlier, label, config,
+                                        today): current for current, earlier, label in to_make}
+        for future in as_completed(running):
+            done(running[future], future.result())
     return {current: comparisons[current] for current, _, _ in pairs}  # in a steady order
-
-
-def compare_workbooks(
-    current_path: Path, earlier_path: Path, label: str, config: OrgConfig, today: date
-) -> Comparison:
-    """Read both workbooks and compare them (runs in a worker process).
-
-    One workbook's validated rows are held at a time: each is boiled down to a
-    snapshot of its accepted rows before the other is read.
-    """
-    with cycle_collection_paused():
-        try:
-            current = validate_workbook(current_path, config, today)
-            currency = current.info.currency if current.info else None
-            now = snapshot(current, config, currency)
-            del current
-            before = snapshot(validate_workbook(earlier_path, config, today), config, currency)
-        except WorkbookError:
-            return Comparison(f"{label} (unreadable)")
-        return Comparison(label, *changes_between(now, before))
-
-
-def _comparison_file(
-    partial: FilePartial, partials: Sequence[FilePartial], inbox: Path
-) -> tuple[Path, str] | None:
-    stem = f"{partial.department}_{partial.period}"
-    versions = sorted((inbox / VERSIONS_FOLDER).glob(f"{stem} *.xlsx"))
-    if versions:
-        newest = versions[-1]
-        stamp = newest.stem[len(stem) + 1:]
-        return newest, f"earlier version of {partial.period} ({stamp})"
-    assert partial.period is not None
-    before = previous_period(partial.period)
-    # Any with a valid Info sheet for the department and period, readable past it or
-    # not: whether a workbook of another period was read further depends on when it
-    # was read (see WantedPeriods), and the report must not.
-    earlier = [p for p in partials if p.department == partial.department and p.period == before]
-    if earlier:
-        newest_earlier = max(earlier, key=lambda p: p.modified)
-        return newest_earlier.path, before
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A workbook's accepted rows (per sheet, by the sheet's key) and headline totals."""
-
-    rows: dict[str, dict[tuple[Any, ...], dict[str, Any]]]
-    totals: dict[str, Decimal]
-
-
-def snapshot(result: WorkbookResult, config: OrgConfig, currency: str | None) -> Snapshot:
-    """What :func:`changes_between` compares of ``result`` (pay worked out in ``currency``)."""
-    rows = {name: _keyed(result, name, kind.unique_keys[0]) for name, kind in DATA_KINDS.items()}
-    return Snapshot(rows, headline_totals(result, config, currency))
-
-
-def changes_between(
-    now: Snapshot, before: Snapshot
-) -> tuple[list[SheetChange], dict[str, Decimal]]:
-    """Rows added, removed and changed per sheet, and the change in headline totals."""
-    changes: list[SheetChange] = []
-    for name in DATA_KINDS:
-        current, earlier = now.rows[name], before.rows[name]
-        changed = sum(1 for key in current.keys() & earlier.keys() if current[key] != earlier[key])
-        changes.append(SheetChange(name, len(current.keys() - earlier.keys()),
-                                   len(earlier.keys() - current.keys()), changed))
-    return changes, {k: now.totals[k] - before.totals[k] for k in now.totals}
-
-
-def _keyed(result: WorkbookResult, sheet: str, key: tuple[str, ...]) -> dict[tuple[Any, ...], Any]:
-    records: list[tuple[int, RowModel]] = result.sheets[sheet].records
-    return {tuple(getattr(r, k) for k in key): r.model_dump() for _, r in records}
-
-
-def headline_totals(
-    result: WorkbookResult, config: OrgConfig, currency: str | None
-) -> dict[str, Decimal]:
-    """Budget, Actual, Gross Pay, Net Pay and Stock Value of one workbook, own currency."""
-    totals = dict.fromkeys(("Budget", "Actual", "Gross Pay", "Net Pay", "Stock Value"), ZERO)
-    for _, budget in result.sheets["Budget"].records:
-        totals["Budget"] += budget.budget  # type: ignore[attr-defined]
-        totals["Actual"] += budget.actual or ZERO  # type: ignore[attr-defined]
-    for _, employee in result.sheets["Payroll"].records:
-        pay = employee.pay(config.payroll, currency)  # type: ignore[attr-defined]
-        totals["Gross Pay"] += pay.gross_pay
-        totals["Net Pay"] += pay.net_pay
-    for _, item in result.sheets["Inventory"].records:
-        totals["Stock Value"] += item.stock_value  # type: ignore[attr-defined]
-    return totals

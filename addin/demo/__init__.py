@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from addin.consolidation import ConsolidationRun, consolidate
-from addin.consolidation.submissions import VERSIONS_FOLDER
+from addin.consolidation.changes import VERSIONS_FOLDER
 from addin.demo.organisation import (
     CURRENCIES,
     NAMES,

@@ -1,0 +1,145 @@
+"""What changed in a department's workbook since an earlier one.
+
+A workbook is compared with, in order of preference, the newest earlier version
+of the same period kept in the inbox's ``.versions`` folder, or the
+department's workbook for the previous period (:func:`comparison_file`). Rows
+are matched by each sheet's key (Account Code and month, Employee ID, SKU and
+Location, Event ID); the headline totals are compared in the department's own
+currency. Each side is boiled down to a :class:`Snapshot` before the other is
+read, so that only one workbook's validated rows are held at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from addin.consolidation.model import SheetChange
+from addin.consolidation.workers import cycle_collection_paused
+from addin.errors import WorkbookError
+from addin.kinds import DATA_KINDS
+from addin.kinds.base import RowModel
+from addin.settings import OrgConfig
+from addin.validation.workbook import WorkbookResult, validate_workbook
+
+if TYPE_CHECKING:
+    from addin.consolidation.partials import FilePartial
+
+VERSIONS_FOLDER = ".versions"
+ZERO = Decimal(0)
+
+
+def previous_period(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What changed in a workbook since the one it is compared with."""
+
+    compared_with: str  # as Submission.compared_with; ends "(unreadable)" if it could not be read
+    changes: list[SheetChange] = field(default_factory=list)
+    total_changes: dict[str, Decimal] = field(default_factory=dict)
+
+
+def comparison_file(
+    partial: FilePartial, partials: Sequence[FilePartial], inbox: Path
+) -> tuple[Path, str] | None:
+    """The workbook ``partial`` is compared with, and how the report names it."""
+    stem = f"{partial.department}_{partial.period}"
+    versions = sorted((inbox / VERSIONS_FOLDER).glob(f"{stem} *.xlsx"))
+    if versions:
+        newest = versions[-1]
+        stamp = newest.stem[len(stem) + 1:]
+        return newest, f"earlier version of {partial.period} ({stamp})"
+    assert partial.period is not None
+    before = previous_period(partial.period)
+    # Any with a valid Info sheet for the department and period, readable past it or
+    # not: whether a workbook of another period was read further depends on when it
+    # was read (see WantedPeriods), and the report must not.
+    earlier = [p for p in partials if p.department == partial.department and p.period == before]
+    if earlier:
+        newest_earlier = max(earlier, key=lambda p: p.modified)
+        return newest_earlier.path, before
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A workbook's accepted rows (per sheet, by the sheet's key) and headline totals."""
+
+    rows: dict[str, dict[tuple[Any, ...], dict[str, Any]]]
+    totals: dict[str, Decimal]
+
+
+def snapshot(result: WorkbookResult, config: OrgConfig, currency: str | None) -> Snapshot:
+    """What :func:`changes_between` compares of ``result`` (pay worked out in ``currency``)."""
+    rows = {name: _keyed(result, name, kind.unique_keys[0]) for name, kind in DATA_KINDS.items()}
+    return Snapshot(rows, headline_totals(result, config, currency))
+
+
+def changes_between(
+    now: Snapshot, before: Snapshot
+) -> tuple[list[SheetChange], dict[str, Decimal]]:
+    """Rows added, removed and changed per sheet, and the change in headline totals."""
+    changes: list[SheetChange] = []
+    for name in DATA_KINDS:
+        current, earlier = now.rows[name], before.rows[name]
+        changed = sum(1 for key in current.keys() & earlier.keys() if current[key] != earlier[key])
+        changes.append(SheetChange(name, len(current.keys() - earlier.keys()),
+                                   len(earlier.keys() - current.keys()), changed))
+    return changes, {k: now.totals[k] - before.totals[k] for k in now.totals}
+
+
+def _keyed(result: WorkbookResult, sheet: str, key: tuple[str, ...]) -> dict[tuple[Any, ...], Any]:
+    records: list[tuple[int, RowModel]] = result.sheets[sheet].records
+    return {tuple(getattr(r, k) for k in key): r.model_dump() for _, r in records}
+
+
+def headline_totals(
+    result: WorkbookResult, config: OrgConfig, currency: str | None
+) -> dict[str, Decimal]:
+    """Budget, Actual, Gross Pay, Net Pay and Stock Value of one workbook, own currency."""
+    totals = dict.fromkeys(("Budget", "Actual", "Gross Pay", "Net Pay", "Stock Value"), ZERO)
+    for _, budget in result.sheets["Budget"].records:
+        totals["Budget"] += budget.budget  # type: ignore[attr-defined]
+        totals["Actual"] += budget.actual or ZERO  # type: ignore[attr-defined]
+    for _, employee in result.sheets["Payroll"].records:
+        pay = employee.pay(config.payroll, currency)  # type: ignore[attr-defined]
+        totals["Gross Pay"] += pay.gross_pay
+        totals["Net Pay"] += pay.net_pay
+    for _, item in result.sheets["Inventory"].records:
+        totals["Stock Value"] += item.stock_value  # type: ignore[attr-defined]
+    return totals
+
+def compare_workbooks(
+    current_path: Path, earlier_path: Path, label: str, config: OrgConfig, today: date
+) -> Comparison:
+    """Read both workbooks and compare them (runs in a worker process)."""
+    with cycle_collection_paused():
+        try:
+            current = validate_workbook(current_path, config, today)
+        except WorkbookError:
+            return Comparison(f"{label} (unreadable)")
+        currency = current.info.currency if current.info else None
+        now = snapshot(current, config, currency)
+        del current  # one workbook's validated rows at a time
+        return compare_with(now, earlier_path, label, config, today, currency)
+
+
+def compare_with(
+    now: Snapshot, earlier_path: Path, label: str, config: OrgConfig, today: date,
+    currency: str | None,
+) -> Comparison:
+    """Compare a workbook, boiled down to ``now``, with the one at ``earlier_path``."""
+    with cycle_collection_paused():
+        try:
+            earlier = validate_workbook(earlier_path, config, today)
+        except WorkbookError:
+            return Comparison(f"{label} (unreadable)")
+        return Comparison(label, *changes_between(now, snapshot(earlier, config, currency)))
