@@ -1,11 +1,16 @@
 """Consolidation: a folder of department workbooks into one organisation report.
 
 :func:`build_report` reads and validates every workbook (in parallel worker
-processes when there are several), chooses what counts
-(:mod:`addin.consolidation.selection`) and builds the report's tables as data
-(:class:`ConsolidatedReport`). :func:`consolidate` also writes the report
-workbook, atomically. The command line, the scheduler and the Consolidate
-button all call :func:`consolidate`.
+processes when there are several, :mod:`addin.consolidation.workers`), chooses
+what counts (:mod:`addin.consolidation.selection`) and builds the report's
+tables as data (:class:`ConsolidatedReport`). :func:`consolidate` also writes
+the report workbook, atomically. The command line, the scheduler and the
+Consolidate button all call :func:`consolidate`.
+
+Reading (:func:`collect`) takes a first look at every Info sheet, to plan which
+earlier workbook each is compared with (:mod:`addin.consolidation.changes`);
+then reads the workbooks, newest first, each in full unless its period cannot
+be the report's (:class:`~addin.consolidation.partials.WantedPeriods`).
 """
 
 from __future__ import annotations

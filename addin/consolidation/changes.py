@@ -117,6 +117,7 @@ def headline_totals(
         totals["Stock Value"] += item.stock_value  # type: ignore[attr-defined]
     return totals
 
+
 def compare_workbooks(
     current_path: Path, earlier_path: Path, label: str, config: OrgConfig, today: date
 ) -> Comparison:
