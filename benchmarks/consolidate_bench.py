@@ -972,7 +972,7 @@ def main_table(sizes: list[SizeResult]) -> str:
             _size_label(size.org), _fmt(project, ".2f"), _fmt(naive, ".2f"), _fmt(calamine, ".2f"),
             _fmt(fast, ".2f"), _fmt(_ratio(naive, project), ".2f", "x"),
             _fmt(_ratio(project, calamine), ".2f", "x"),
-            _fmt(size.results["project"].rusage_mb, ".0f"),
+            _fmt(size.results["project"].peak_mb, ".0f"),
         ])
     return table(["size (rows)", "project s", "naive s", "calamine floor s", "fastexcel floor s",
                   "naive/project", "project/calamine-floor", "project peak MB"], rows)
