@@ -308,7 +308,7 @@ def test_what_changed_when_the_newest_period_cannot_be_read(tmp_path: Path, work
     _with_a_sheet_too_large_to_read(write_workbook(
         inbox / "FIN_2026-11.xlsx", clean_department(code="FIN", period="2026-11")))
     paths = sorted(inbox.glob("*.xlsx"))
-    plans = comparison_plans(paths, config(), TODAY, None, inbox, None)
+    plans = comparison_plans(paths, config(), None, inbox, None)
     assert {paths[i].name: (earlier.name, label) for i, (earlier, label) in plans.items()} == {
         "FIN_2026-11.xlsx": ("FIN_2026-10.xlsx", "2026-10")}
     report = build_report(inbox, config=config(), today=TODAY, workers=workers)

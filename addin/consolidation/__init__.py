@@ -251,7 +251,7 @@ def collect(
         if progress is not None:
             progress(Progress(len(found), len(paths), rows, partial.path))
 
-    plans = comparison_plans(paths, config, today, pool, inbox, period) if inbox else {}
+    plans = comparison_plans(paths, config, pool, inbox, period) if inbox else {}
     order = iter(_newest_first(paths))
     if pool is None:
         for index in order:
@@ -279,18 +279,17 @@ def collect(
 
 
 def comparison_plans(
-    paths: Sequence[Path], config: OrgConfig, today: date, pool: WorkerPool | None,
-    inbox: Path, period: str | None,
+    paths: Sequence[Path], config: OrgConfig, pool: WorkerPool | None, inbox: Path,
+    period: str | None,
 ) -> dict[int, tuple[Path, str]]:
     """For each workbook (by position) of the period the report is likely to be
     about, the earlier workbook it is compared with and its label, judged from a
     first look at every Info sheet. Only a plan: the report takes a comparison
     made with it only if the full reading leads to the same earlier workbook."""
     if pool is None:
-        peeks = [peek_partial(path, config, today) for path in paths]
+        peeks = [peek_partial(path, config) for path in paths]
     else:
         peeks = list(pool.executor.map(peek_partial, paths, [config] * len(paths),
-                                       [today] * len(paths),
                                        chunksize=max(1, len(paths) // (4 * pool.size))))
     periods = [peek.period for peek in peeks if peek.period is not None]
     likely = period or max(periods, default=None)

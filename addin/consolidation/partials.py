@@ -32,7 +32,7 @@ from addin.kinds.schedule import ScheduleRow
 from addin.scheduling.stability import read_when_stable
 from addin.settings import OrgConfig
 from addin.validation.batch import failure_issue
-from addin.validation.workbook import WorkbookResult, validate_workbook
+from addin.validation.workbook import WorkbookResult, read_info, validate_workbook
 
 ZERO = Decimal(0)
 PAY_FIELDS = (
@@ -183,7 +183,7 @@ def read_partial(
         return _read_partial(path, config, today, keep_personal, wanted, compare)
 
 
-def peek_partial(path: Path, config: OrgConfig, today: date) -> FilePartial:
+def peek_partial(path: Path, config: OrgConfig) -> FilePartial:
     """A workbook as far as its Info sheet (department, period), at once: a workbook
     that cannot be read yet is not waited for here (its full reading waits)."""
     with cycle_collection_paused():
@@ -193,7 +193,7 @@ def peek_partial(path: Path, config: OrgConfig, today: date) -> FilePartial:
             return FilePartial(path, "", 0, datetime.now().astimezone())
         partial = FilePartial(path, "", stat.st_size,
                               datetime.fromtimestamp(stat.st_mtime).astimezone())
-        _take_info(partial, _info_only(path, config, today))
+        _take_info(partial, _info_only(path, config))
         return partial
 
 
@@ -209,7 +209,7 @@ def _read_partial(
         partial.failure = failure_issue(exc)
         # Its period, if its Info sheet can tell: an unreadable workbook of another
         # period is simply not part of the report, however far it was read.
-        _take_info(partial, _info_only(path, config, today))
+        _take_info(partial, _info_only(path, config))
         return partial
     except OSError as exc:  # gone for good between listing and reading
         partial = FilePartial(path, "", 0, datetime.now().astimezone())
@@ -217,7 +217,7 @@ def _read_partial(
         return partial
     # Taken after the read, so the fingerprint is of what was read.
     partial = FilePartial(path, *file_facts(path))
-    _take_info(partial, result)
+    _take_info(partial, result.info)
     partial.issues = list(result.issues)
     partial.extra_sheets = result.extra_sheets
     if not result.read_in_full:
@@ -232,16 +232,15 @@ def _read_partial(
     return partial
 
 
-def _info_only(path: Path, config: OrgConfig, today: date) -> WorkbookResult | None:
-    """The workbook read as far as its Info sheet, or None if even that fails."""
+def _info_only(path: Path, config: OrgConfig) -> InfoModel | None:
+    """The workbook's valid Info sheet, or None if there is none or it cannot be read."""
     try:
-        return validate_workbook(path, config, today, wanted=lambda _: False)
+        return read_info(path, config)
     except (WorkbookError, OSError):
         return None
 
 
-def _take_info(partial: FilePartial, result: WorkbookResult | None) -> None:
-    info = result.info if result is not None else None
+def _take_info(partial: FilePartial, info: InfoModel | None) -> None:
     if info is not None:
         partial.department = info.department_code
         partial.department_name = info.department_name

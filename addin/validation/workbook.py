@@ -74,6 +74,17 @@ def validate_workbook(
     return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
 
 
+def read_info(path: Path, config: OrgConfig) -> InfoModel | None:
+    """The workbook's Info sheet, validated, and nothing else of it; None when it has
+    no Info sheet or the sheet has errors.
+
+    Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
+    """
+    book = open_workbook(path, config)
+    name = book.find_sheet(INFO_SHEET)
+    return validate_info(book.grid(name), str(path)).info if name is not None else None
+
+
 def _wanted_sheets(book: WorkbookFile) -> list[str]:
     wanted = [book.find_sheet(name) for name in (INFO_SHEET, *DATA_KINDS)]
     return [name for name in wanted if name is not None]
