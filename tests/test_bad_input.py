@@ -20,8 +20,11 @@ import pytest
 import xlsxwriter
 import xlwt
 
+from addin.cells import ExcelError
 from addin.cli import main
-from tests.generator import clean_department, write_workbook
+from addin.reading.workbook import open_workbook
+from addin.settings import OrgConfig
+from tests.generator import Formula, clean_department, write_workbook
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -328,3 +331,18 @@ def test_warnings_alone_exit_zero(capsys: pytest.CaptureFixture[str], tmp_path: 
 def test_encrypting_helper_really_encrypts(good: Path, tmp_path: Path) -> None:
     locked = _encrypt(good, tmp_path / "x.xlsx", "pw")
     assert msoffcrypto.OfficeFile(io.BytesIO(locked.read_bytes())).is_encrypted()
+
+
+def test_a_workbook_saved_again_while_it_is_read_is_read_as_one_save(tmp_path: Path) -> None:
+    # Values and error cells come from the same bytes: a #DIV/0! in the file as it
+    # was opened is not lost because a corrected save replaced it meanwhile.
+    broken = clean_department()
+    broken.rows["Budget"][0]["Actual"] = Formula("=1/0", "#DIV/0!")
+    live = write_workbook(tmp_path / "FIN_2026-10.xlsx", broken)
+    corrected = write_workbook(tmp_path / "corrected.xlsx", clean_department())
+    book = open_workbook(live, OrgConfig())
+    os.replace(corrected, live)  # as Excel saves: a new file renamed over the old one
+    grid = book.grid("Budget")
+    header = next(i for i, row in enumerate(grid.rows) if "Actual" in row)
+    actual = grid.rows[header + 1][grid.rows[header].index("Actual")]
+    assert isinstance(actual, ExcelError) and actual.code == "#DIV/0!"

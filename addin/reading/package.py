@@ -22,6 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,7 +116,7 @@ def _opened(source: WorkbookSource) -> Iterator[zipfile.ZipFile]:
     try:
         with source.open_binary() as handle, zipfile.ZipFile(handle) as archive:
             yield archive
-    except (zipfile.BadZipFile, EOFError, KeyError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
         raise NotAWorkbook(source.path, "the file is damaged (a part of the workbook is missing "
                            "or unreadable); ask for it to be saved again") from None
     except (SafeET.ParseError, DefusedXmlException):

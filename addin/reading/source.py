@@ -36,7 +36,8 @@ _RATIO_FLOOR = 1024 * 1024
 class WorkbookSource:
     """A workbook that passed the checks, ready for the package reader.
 
-    ``content`` is the path itself, or the decrypted bytes in memory.
+    ``content`` is the file's bytes as read once (decrypted, for a workbook
+    with a password), or a path to read from.
     ``notes`` are things a person should know (decrypted); ``warnings`` are
     things that may make the data incomplete (open in Excel).
     """
@@ -72,11 +73,24 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
             "(limits.max_file_bytes)",
             "max_file_bytes",
         )
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    source = WorkbookSource(path, path)
+    # Read once, and every part of the reading works on these bytes: a workbook
+    # saved again while it is being read cannot give values from one save and
+    # error cells (scanned later, sheet by sheet) from another.
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise NotAWorkbook(path, "file not found") from None
+    if len(content) > limits.max_file_bytes:  # it grew since the look above
+        raise UnsafeWorkbook(
+            path,
+            f"the file is {len(content):,} bytes, over the limit of {limits.max_file_bytes:,} "
+            "(limits.max_file_bytes)",
+            "max_file_bytes",
+        )
+    head = content[:4096]
+    source = WorkbookSource(path, content)
     if head.startswith(OLE_MAGIC):
-        source = _unlock(path, password)
+        source = _unlock(path, content, password)
     elif not head.startswith(ZIP_MAGIC):
         raise NotAWorkbook(path, _describe_non_zip(head))
     check_package(source, limits)
@@ -115,10 +129,10 @@ def _looks_like_csv(head: bytes) -> bool:
     return bool(lines) and all(any(sep in line for sep in ",;\t") for line in lines[:5])
 
 
-def _unlock(path: Path, password: str | None) -> WorkbookSource:
+def _unlock(path: Path, content: bytes, password: str | None) -> WorkbookSource:
     """An OLE compound file: an encrypted .xlsx/.xlsm, or an old .xls."""
     try:
-        ole = olefile.OleFileIO(str(path))
+        ole = olefile.OleFileIO(content)
     except OSError:
         raise NotAWorkbook(path, "the file is damaged (an unreadable Office container)") from None
     with ole:
@@ -138,12 +152,13 @@ def _unlock(path: Path, password: str | None) -> WorkbookSource:
             "the workbook is password-protected; remove the password in Excel (File > Info > "
             "Protect Workbook), or configure its password under [passwords]",
         )
-    return WorkbookSource(path, _decrypt(path, password), ["decrypted with the configured password"])
+    return WorkbookSource(path, _decrypt(path, content, password),
+                          ["decrypted with the configured password"])
 
 
-def _decrypt(path: Path, password: str) -> bytes:
+def _decrypt(path: Path, content: bytes, password: str) -> bytes:
     out = io.BytesIO()
-    with path.open("rb") as handle:
+    with io.BytesIO(content) as handle:
         office = msoffcrypto.OfficeFile(handle)
         try:
             office.load_key(password=password)

@@ -59,8 +59,9 @@ class WorkbookFile:
             sheet = self._calamine.get_sheet_by_name(name)
             values = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []
-        except CalamineError as exc:
-            raise NotAWorkbook(self.path, f"sheet {name} cannot be read ({type(exc).__name__})") from None
+        except CalamineError:
+            raise NotAWorkbook(self.path, f"the sheet {name} is damaged and cannot be read; ask for "
+                               "the workbook to be saved again") from None
         rows = cast(list[list[RawValue]], values)
         _patch_blind_spots(rows, extras)
         return Grid(
@@ -101,7 +102,8 @@ def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
             book = CalamineWorkbook.from_filelike(io.BytesIO(source.content))
         else:
             book = CalamineWorkbook.from_path(str(source.content))
-    except (CalamineError, OSError, ValueError) as exc:
-        raise NotAWorkbook(path, f"the workbook cannot be read ({type(exc).__name__})") from None
+    except (CalamineError, OSError, ValueError):
+        raise NotAWorkbook(path, "the workbook is damaged and cannot be read; ask for it to be "
+                           "saved again") from None
     return WorkbookFile(source, package, config.limits, book, list(source.notes),
                         list(source.warnings))
