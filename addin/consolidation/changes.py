@@ -2,7 +2,8 @@
 
 A workbook is compared with, in order of preference, the newest earlier version
 of the same period kept in the inbox's ``.versions`` folder, or the
-department's workbook for the previous period (:func:`comparison_file`). Rows
+department's workbook for the previous period (:func:`comparison_file`); one
+that cannot be read is passed over for the next in that order. Rows
 are matched by each sheet's key (Account Code and month, Employee ID, SKU and
 Location, Event ID); the headline totals are compared in the department's own
 currency. Each side is boiled down to a :class:`Snapshot` before the other is
@@ -47,26 +48,29 @@ class Comparison:
     total_changes: dict[str, Decimal] = field(default_factory=dict)
 
 
+# The earlier workbooks a workbook may be compared with, in order of preference,
+# each with how the report names it: the first that can be read is used.
+Candidates = tuple[tuple[Path, str], ...]
+
+
 def comparison_file(
     partial: FilePartial, partials: Sequence[FilePartial], inbox: Path
-) -> tuple[Path, str] | None:
-    """The workbook ``partial`` is compared with, and how the report names it."""
+) -> Candidates | None:
+    """The workbooks ``partial`` may be compared with, best first (None: there are none)."""
     stem = f"{partial.department}_{partial.period}"
-    versions = sorted((inbox / VERSIONS_FOLDER).glob(f"{stem} *.xlsx"))
+    versions = sorted((inbox / VERSIONS_FOLDER).glob(f"{stem} *.xlsx"), reverse=True)
     if versions:
-        newest = versions[-1]
-        stamp = newest.stem[len(stem) + 1:]
-        return newest, f"earlier version of {partial.period} ({stamp})"
+        return tuple((version, f"earlier version of {partial.period} "
+                               f"({version.stem[len(stem) + 1:]})") for version in versions)
     assert partial.period is not None
     before = previous_period(partial.period)
     # Any with a valid Info sheet for the department and period, readable past it or
     # not: whether a workbook of another period was read further depends on when it
-    # was read (see WantedPeriods), and the report must not.
+    # was read (see WantedPeriods), and the report must not. The last modified first;
+    # one that cannot be read is passed over when the comparison is made.
     earlier = [p for p in partials if p.department == partial.department and p.period == before]
-    if earlier:
-        newest_earlier = max(earlier, key=lambda p: p.modified)
-        return newest_earlier.path, before
-    return None
+    earlier.sort(key=lambda p: (p.modified, str(p.path)), reverse=True)
+    return tuple((p.path, before) for p in earlier) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,28 +123,31 @@ def headline_totals(
 
 
 def compare_workbooks(
-    current_path: Path, earlier_path: Path, label: str, config: OrgConfig, today: date
+    current_path: Path, candidates: Candidates, config: OrgConfig, today: date
 ) -> Comparison:
-    """Read both workbooks and compare them (runs in a worker process)."""
+    """Read the workbook and compare it with the first of ``candidates`` that can be
+    read (runs in a worker process)."""
     with cycle_collection_paused():
         try:
             current = validate_workbook(current_path, config, today)
-        except WorkbookError:
-            return Comparison(f"{label} (unreadable)")
+        except (WorkbookError, OSError):
+            return Comparison(f"{candidates[0][1]} (unreadable)")
         currency = current.info.currency if current.info else None
         now = snapshot(current, config, currency)
         del current  # one workbook's validated rows at a time
-        return compare_with(now, earlier_path, label, config, today, currency)
+        return compare_with(now, candidates, config, today, currency)
 
 
 def compare_with(
-    now: Snapshot, earlier_path: Path, label: str, config: OrgConfig, today: date,
-    currency: str | None,
+    now: Snapshot, candidates: Candidates, config: OrgConfig, today: date, currency: str | None,
 ) -> Comparison:
-    """Compare a workbook, boiled down to ``now``, with the one at ``earlier_path``."""
+    """Compare a workbook, boiled down to ``now``, with the first of ``candidates``
+    that can be read; when none can, the comparison says so and lists no changes."""
     with cycle_collection_paused():
-        try:
-            earlier = validate_workbook(earlier_path, config, today)
-        except WorkbookError:
-            return Comparison(f"{label} (unreadable)")
-        return Comparison(label, *changes_between(now, snapshot(earlier, config, currency)))
+        for path, label in candidates:
+            try:
+                earlier = validate_workbook(path, config, today)
+            except (WorkbookError, OSError):  # damaged, being saved, gone, a folder ...
+                continue
+            return Comparison(label, *changes_between(now, snapshot(earlier, config, currency)))
+        return Comparison(f"{candidates[0][1]} (unreadable)")

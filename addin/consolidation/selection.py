@@ -75,9 +75,7 @@ def select(
     selection = Selection(period)
     candidates: dict[str, list[FilePartial]] = defaultdict(list)
     for partial in partials:
-        if partial.period is not None and partial.period != period:
-            # Whether it was read in full or not (see WantedPeriods), and even when
-            # it could not be read past its Info sheet: not part of this report.
+        if _other_period(partial, period):
             selection.sources.append(_source(partial, "other-period",
                                              f"for period {partial.period}; not part of this "
                                              "report", counts=False))
@@ -98,6 +96,17 @@ def select(
     _reject_shared_employees(selection)
     selection.sources.sort(key=lambda source: str(source.path))
     return selection
+
+
+def _other_period(partial: FilePartial, period: str) -> bool:
+    """Not part of this report: a workbook of another period, whether it was read in
+    full or not (see WantedPeriods), and even an earlier one that could not be read
+    past its Info sheet. A later one that cannot be read is reported as such: it may
+    be the month this report should have been about (the period falls back to the
+    latest readable one)."""
+    if partial.period is None or partial.period == period:
+        return False
+    return partial.failure is None or partial.period < period
 
 
 def _one_per_department(
