@@ -9,6 +9,9 @@ file, split by cause so that callers can say the right thing:
 * :class:`EncryptedWorkbook` -- password-protected and no (right) password.
 * :class:`UnsafeWorkbook` -- refused before parsing: XML entities, zip bomb,
   oversized sheet. ``limit`` names which limit was hit.
+* :class:`ReaderStopped` -- reading the file stopped the process reading it
+  (killed for memory, or a crash in the reader), or failed in a way this
+  project did not foresee (a defect: the message asks for a report).
 * :class:`ConfigError` -- the organisation configuration is wrong.
 * :class:`EnvironmentProblem` -- this installation is unsafe to run (for
   example openpyxl without defusedxml).
@@ -37,6 +40,10 @@ class WorkbookError(BackofficeError):
 
 class NotAWorkbook(WorkbookError):
     """The file's content is not an Excel .xlsx/.xlsm workbook."""
+
+
+class ReaderStopped(WorkbookError):
+    """Reading the workbook stopped its reader process, or failed unexpectedly."""
 
 
 class EncryptedWorkbook(WorkbookError):

@@ -309,8 +309,8 @@ def test_what_changed_when_the_newest_period_cannot_be_read(tmp_path: Path, work
         inbox / "FIN_2026-11.xlsx", clean_department(code="FIN", period="2026-11")))
     paths = sorted(inbox.glob("*.xlsx"))
     plans = comparison_plans(paths, config(), None, inbox, None)
-    assert {paths[i].name: (earlier.name, label) for i, (earlier, label) in plans.items()} == {
-        "FIN_2026-11.xlsx": ("FIN_2026-10.xlsx", "2026-10")}
+    assert {paths[i].name: [(earlier.name, label) for earlier, label in candidates]
+            for i, candidates in plans.items()} == {"FIN_2026-11.xlsx": [("FIN_2026-10.xlsx", "2026-10")]}
     report = build_report(inbox, config=config(), today=TODAY, workers=workers)
     assert report.period == "2026-10"
     assert [(s.department, s.compared_with, s.changes[1]) for s in report.submissions
@@ -377,7 +377,7 @@ def test_what_changed_since_last_period_to_the_cent(tmp_path: Path, workers: int
     assert [s.department for s in report.submissions if s.compared_with] == ["FIN", "HR", "OPS"]
     # Made by the workers as they read October's workbooks, not afterwards.
     partials = collect(sorted(inbox.glob("*.xlsx")), config(), TODAY, inbox=inbox)
-    assert {p.path.name: (p.comparison[0][0].name, p.comparison[1].compared_with)
+    assert {p.path.name: (p.comparison[0][0][0].name, p.comparison[1].compared_with)
             for p in partials if p.comparison} == {
         f"{code}_2026-10.xlsx": (f"{code}_2026-09.xlsx", "2026-09") for code in joined}
     for submission in (s for s in report.submissions if s.compared_with):

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from addin.consolidation import tables
-from addin.consolidation.changes import Comparison, comparison_file
+from addin.consolidation.changes import Candidates, Comparison, comparison_file
 from addin.consolidation.model import ConsolidatedReport
 from addin.consolidation.partials import (
     FilePartial,
@@ -31,10 +31,17 @@ from addin.consolidation.partials import (
     file_facts,
     peek_partial,
     read_partial,
+    reader_died,
 )
 from addin.consolidation.selection import Selection, choose_period, select
 from addin.consolidation.submissions import compare_submissions, submissions
-from addin.consolidation.workers import WorkerPool, cycle_collection_paused, worker_pool
+from addin.consolidation.workers import (
+    Task,
+    WorkerPool,
+    cycle_collection_paused,
+    run_tasks,
+    worker_pool,
+)
 from addin.errors import BackofficeError
 from addin.reading.discover import find_workbooks
 from addin.receipts import ReceiptError, read_receipt, receipt_path
@@ -258,30 +265,16 @@ def collect(
             done(index, read_partial(paths[index], config, today, keep_personal, wanted(),
                                      plans.get(index)))
         return [found[index] for index in range(len(paths))]
-    running: dict[Future[FilePartial], int] = {}
-
-    def submit_next() -> None:
-        index = next(order, None)
-        if index is not None:
-            running[pool.executor.submit(read_partial, paths[index], config, today,
-                                         keep_personal, wanted(), plans.get(index))] = index
-
-    # One task queued beyond each worker: no worker waits, and each task is sent
-    # with the newest period known when it is sent.
-    for _ in range(pool.size + 1):
-        submit_next()
-    while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in finished:
-            done(running.pop(future), future.result())
-            submit_next()
+    tasks = (Task(index, read_partial, (paths[index], config, today, keep_personal, wanted(),
+                                        plans.get(index))) for index in order)
+    run_tasks(pool, tasks, done, lambda index: reader_died(paths[index]))
     return [found[index] for index in range(len(paths))]
 
 
 def comparison_plans(
     paths: Sequence[Path], config: OrgConfig, pool: WorkerPool | None, inbox: Path,
     period: str | None,
-) -> dict[int, tuple[Path, str]]:
+) -> dict[int, Candidates]:
     """For each workbook (by position) of the period the report is likely to be
     about, the earlier workbook it is compared with and its label, judged from a
     first look at every Info sheet. Only a plan: the report takes a comparison
@@ -289,11 +282,15 @@ def comparison_plans(
     if pool is None:
         peeks = [peek_partial(path, config) for path in paths]
     else:
-        peeks = list(pool.executor.map(peek_partial, paths, [config] * len(paths),
-                                       chunksize=max(1, len(paths) // (4 * pool.size))))
+        try:
+            peeks = list(pool.executor.map(peek_partial, paths, [config] * len(paths),
+                                           chunksize=max(1, len(paths) // (4 * pool.size))))
+        except BrokenProcessPool:  # a worker died: no plans; reading finds out on which file
+            pool.restart()
+            return {}
     periods = [peek.period for peek in peeks if peek.period is not None]
     likely = period or max(periods, default=None)
-    plans: dict[int, tuple[Path, str]] = {}
+    plans: dict[int, Candidates] = {}
     for index, peek in enumerate(peeks):
         if peek.department is not None and peek.period == likely:
             found = comparison_file(peek, peeks, inbox)

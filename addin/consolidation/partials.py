@@ -18,10 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from addin.consolidation.changes import Comparison, compare_with, snapshot
+from addin.consolidation.changes import Candidates, Comparison, compare_with, snapshot
 from addin.consolidation.model import SheetCount
 from addin.consolidation.workers import cycle_collection_paused
-from addin.errors import NotAWorkbook, WorkbookError
+from addin.errors import NotAWorkbook, ReaderStopped, WorkbookError
 from addin.files import sha256_of
 from addin.issues import Issue
 from addin.kinds.budget import BudgetRow
@@ -117,8 +117,8 @@ class FilePartial:
     reorder: list[ReorderItem] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     # What changed since an earlier workbook, when the worker was told which
-    # (``compare``): the workbook it was compared with, and the outcome.
-    comparison: tuple[tuple[Path, str], Comparison] | None = None
+    # (``compare``): the candidates it was compared with, and the outcome.
+    comparison: tuple[Candidates, Comparison] | None = None
 
     @property
     def readable(self) -> bool:
@@ -169,7 +169,7 @@ class WantedPeriods:
 
 def read_partial(
     path: Path, config: OrgConfig, today: date, keep_personal: bool = False,
-    wanted: WantedPeriods | None = None, compare: tuple[Path, str] | None = None,
+    wanted: WantedPeriods | None = None, compare: Candidates | None = None,
 ) -> FilePartial:
     """Read, validate and boil down one workbook (runs in a worker process).
 
@@ -180,7 +180,29 @@ def read_partial(
     workbook and its label), while its rows are at hand.
     """
     with cycle_collection_paused():
-        return _read_partial(path, config, today, keep_personal, wanted, compare)
+        try:
+            return _read_partial(path, config, today, keep_personal, wanted, compare)
+        except Exception as exc:  # a defect here: one workbook left out, not the whole run
+            return _failed(path, ReaderStopped(
+                path, f"reading it failed unexpectedly ({type(exc).__name__}: {exc}); this is a "
+                "defect in backoffice: please report it, with the file if you can"))
+
+
+def reader_died(path: Path) -> FilePartial:
+    """``path`` as left out because the process reading it died (see ``run_tasks``)."""
+    return _failed(path, ReaderStopped(
+        path, "reading it stopped the process reading it (the computer ran out of memory, or "
+        "the file is damaged in a way the reader cannot handle); it is left out of the report: "
+        "open it in Excel and save it again"))
+
+
+def _failed(path: Path, error: WorkbookError) -> FilePartial:
+    try:
+        partial = FilePartial(path, *file_facts(path))
+    except OSError:
+        partial = FilePartial(path, "", 0, datetime.now().astimezone())
+    partial.failure = failure_issue(error)
+    return partial
 
 
 def peek_partial(path: Path, config: OrgConfig) -> FilePartial:
@@ -199,7 +221,7 @@ def peek_partial(path: Path, config: OrgConfig) -> FilePartial:
 
 def _read_partial(
     path: Path, config: OrgConfig, today: date, keep_personal: bool, wanted: WantedPeriods | None,
-    compare: tuple[Path, str] | None,
+    compare: Candidates | None,
 ) -> FilePartial:
     try:
         # A department may be saving its workbook right now: wait for it to settle.
@@ -228,7 +250,7 @@ def _read_partial(
     if compare is not None and partial.department is not None:
         now = snapshot(result, config, partial.currency)
         del result  # one workbook's validated rows at a time
-        partial.comparison = (compare, compare_with(now, *compare, config, today, partial.currency))
+        partial.comparison = (compare, compare_with(now, compare, config, today, partial.currency))
     return partial
 
 

@@ -13,16 +13,15 @@ rest, reading both workbooks again, in the worker processes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import as_completed
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from addin.consolidation.changes import Comparison, compare_workbooks, comparison_file
+from addin.consolidation.changes import Candidates, Comparison, compare_workbooks, comparison_file
 from addin.consolidation.model import Submission
 from addin.consolidation.partials import FilePartial
 from addin.consolidation.selection import Selection
-from addin.consolidation.workers import WorkerPool
+from addin.consolidation.workers import Task, WorkerPool, run_tasks
 from addin.settings import OrgConfig
 
 
@@ -89,7 +88,7 @@ def compare_submissions(
     processes when there are several. ``compared`` hears of each workbook as its
     comparison is done, with how many there are.
     """
-    pairs: list[tuple[Path, Path, str]] = []
+    pairs: list[tuple[Path, Candidates]] = []
     made: dict[Path, Comparison] = {}
     for partial in included:
         found = comparison_file(partial, partials, inbox)
@@ -97,7 +96,7 @@ def compare_submissions(
             continue
         if partial.comparison is not None and partial.comparison[0] == found:
             made[partial.path] = partial.comparison[1]
-        pairs.append((partial.path, *found))
+        pairs.append((partial.path, found))
     comparisons: dict[Path, Comparison] = {}
 
     def done(current: Path, comparison: Comparison) -> None:
@@ -109,11 +108,11 @@ def compare_submissions(
         done(current, comparison)
     to_make = [pair for pair in pairs if pair[0] not in made]
     if pool is None or len(to_make) < 2:
-        for current, earlier, label in to_make:
-            done(current, compare_workbooks(current, earlier, label, config, today))
+        for current, candidates in to_make:
+            done(current, compare_workbooks(current, candidates, config, today))
     else:
-        running = {pool.executor.submit(compare_workbooks, current, earlier, label, config,
-                                        today): current for current, earlier, label in to_make}
-        for future in as_completed(running):
-            done(running[future], future.result())
-    return {current: comparisons[current] for current, _, _ in pairs}  # in a steady order
+        labels = dict(to_make)
+        tasks = (Task(current, compare_workbooks, (current, candidates, config, today))
+                 for current, candidates in to_make)
+        run_tasks(pool, tasks, done, lambda current: Comparison(f"{labels[current][0][1]} (unreadable)"))
+    return {current: comparisons[current] for current, _ in pairs}  # in a steady order

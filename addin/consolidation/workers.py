@@ -3,28 +3,53 @@ keep the garbage collector out of the way.
 
 One pool serves every step of a run (reading, then working out what changed):
 its processes start before the run holds any data, so they never carry a
-copy of it, and start once.
+copy of it, and start once -- unless one dies, and then :func:`run_tasks`
+finds out which file it died on and goes on with new processes.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import Any, Generic, NamedTuple, TypeVar
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 4
 
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
 
-@dataclass(frozen=True, slots=True)
+
 class WorkerPool:
-    """A process pool and how many processes it has."""
+    """Worker processes, and how many; started again when one of them dies."""
 
-    executor: ProcessPoolExecutor
-    size: int
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.executor = ProcessPoolExecutor(max_workers=size)
+
+    def restart(self) -> None:
+        """New processes, after one died (a pool that lost a process takes no more work)."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = ProcessPoolExecutor(max_workers=self.size)
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class Task(NamedTuple, Generic[K, R]):
+    """``function(*args)``, known to the caller as ``key``."""
+
+    key: K
+    function: Callable[..., R]
+    args: tuple[Any, ...]
+
+
+class WorkerDied(Exception):
+    """The process running a task ended without an answer (killed, or crashed)."""
 
 
 @contextmanager
@@ -35,8 +60,65 @@ def worker_pool(workers: int | None, files: int) -> Iterator[WorkerPool | None]:
     if count <= 1 or files < PARALLEL_FROM:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=count) as executor:
-        yield WorkerPool(executor, count)
+    pool = WorkerPool(count)
+    try:
+        yield pool
+    finally:
+        pool.shutdown()
+
+
+def run_tasks(
+    pool: WorkerPool, tasks: Iterator[Task[K, R]], done: Callable[[K, R], None],
+    died: Callable[[K], R],
+) -> None:
+    """Run ``tasks`` in the ``pool``, handing each result to ``done`` as it comes.
+
+    One task is queued beyond each worker, so no worker waits; the next task is
+    taken from ``tasks`` only then (it may depend on results so far). When a
+    worker process dies -- the system killed it for memory, or a reader crashed
+    on a damaged file -- every task it took down is run again in a process of its
+    own, so that the one that kills it is known: its result is ``died(key)``.
+    """
+    running: dict[Future[R], Task[K, R]] = {}
+
+    def submit_next() -> None:
+        task = next(tasks, None)
+        if task is not None:
+            running[pool.executor.submit(task.function, *task.args)] = task
+
+    for _ in range(pool.size + 1):
+        submit_next()
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        lost: list[Task[K, R]] = []
+        for future in finished:
+            task = running.pop(future)
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                lost.append(task)
+                continue
+            done(task.key, result)
+        if lost:
+            lost += running.values()  # every task in flight went down with the pool
+            running.clear()
+            pool.restart()
+            for task in lost:
+                try:
+                    done(task.key, alone(task))
+                except WorkerDied:
+                    done(task.key, died(task.key))
+        for _ in range(pool.size + 1 - len(running)):
+            submit_next()
+
+
+def alone(task: Task[K, R]) -> R:
+    """``task`` run in a process of its own; :class:`WorkerDied` if that process dies."""
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        try:
+            return executor.submit(task.function, *task.args).result()
+        except BrokenProcessPool:
+            raise WorkerDied(task.key) from None
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from addin.errors import EncryptedWorkbook, UnsafeWorkbook, WorkbookError
+from addin.errors import EncryptedWorkbook, ReaderStopped, UnsafeWorkbook, WorkbookError
 from addin.issues import Issue, Severity
 from addin.reading.discover import find_workbooks
 from addin.settings import OrgConfig
@@ -57,6 +57,8 @@ def failure_issue(exc: WorkbookError) -> Issue:
         rule = "encrypted-workbook"
     elif isinstance(exc, UnsafeWorkbook):
         rule = f"unsafe-workbook:{exc.limit}"
+    elif isinstance(exc, ReaderStopped):
+        rule = "reader-stopped"
     else:
         rule = "not-a-workbook"
     return Issue(exc.path, "", "", "", "", rule, _sentence(exc.message), Severity.ERROR)

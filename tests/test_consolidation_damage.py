@@ -1,0 +1,208 @@
+"""Consolidating an inbox with damaged files, and readers that fail: every other
+workbook still counts, and the one at fault is named with the reason.
+
+A damaged workbook here is a real one with one part broken the way disks and
+interrupted copies break them: a sheet cut short, compressed bytes flipped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import addin.consolidation.partials as partials_module
+from addin.consolidation import build_report
+from addin.consolidation.model import ConsolidatedReport
+from addin.settings import OrgConfig
+from tests.conftest import TODAY
+from tests.generator import clean_department, payroll_rows, write_workbook
+
+PAYROLL_PART = "xl/worksheets/sheet3.xml"  # Info, Budget, Payroll, ...
+OLD = 1_700_000_000  # a modification time long ago (2023)
+
+
+def department(inbox: Path, code: str, period: str = "2026-10", employees: int = 6) -> Path:
+    """A clean workbook; each department's employees have IDs of their own."""
+    rows = {"Payroll": payroll_rows(count=employees, id_prefix=code[0])}
+    return write_workbook(inbox / f"{code}_{period}.xlsx",
+                          clean_department(code=code, name=f"Dept {code}", period=period, rows=rows))
+
+
+def _rewrite_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            archive.writestr(info, change(data) if info.filename == part else data)
+    return path
+
+
+def cut_payroll_short(path: Path) -> Path:
+    """The Payroll sheet's XML cut in half; the Info sheet reads as usual."""
+    return _rewrite_part(path, PAYROLL_PART, lambda data: data[: len(data) // 2])
+
+
+def flip_payroll_bytes(path: Path) -> Path:
+    """16 compressed bytes of the Payroll sheet flipped, 30% of the way in."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(PAYROLL_PART)
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:
+                                                           info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length + int(info.compress_size * 0.3)
+    for offset in range(start, start + 16):
+        data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def source(report: ConsolidatedReport, name: str) -> tuple[str, str]:
+    found = next(s for s in report.sources if s.path.name == name)
+    return found.status, found.note
+
+
+def exceptions_of(report: ConsolidatedReport, name: str) -> list[tuple[str, str]]:
+    frame = report.exceptions
+    return [(rule, message) for file, rule, message
+            in zip(frame["File"], frame["Rule"], frame["Message"], strict=True)
+            if Path(str(file)).name == name]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_damaged_workbook_of_a_later_period_is_named_not_passed_over(
+    tmp_path: Path, workers: int
+) -> None:
+    # November's Finance workbook is damaged: the report falls back to October,
+    # the latest period that can be read, and says why November's is not used.
+    for code in ("FIN", "HR", "IT", "OPS"):
+        department(tmp_path, code)
+    cut_payroll_short(department(tmp_path, "FIN", "2026-11"))
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=workers)
+    assert report.period == "2026-10"
+    status, note = source(report, "FIN_2026-11.xlsx")
+    assert status == "unreadable"
+    assert note == "The sheet Payroll is damaged and cannot be read; ask for the workbook to be " \
+        "saved again"
+    assert exceptions_of(report, "FIN_2026-11.xlsx") == [("not-a-workbook", note)]
+
+
+def test_a_damaged_workbook_of_an_earlier_period_stays_out_quietly(tmp_path: Path) -> None:
+    for code in ("FIN", "HR"):
+        department(tmp_path, code)
+    old = cut_payroll_short(department(tmp_path, "OPS", "2026-09"))
+    os.utime(old, (OLD, OLD))
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
+    assert source(report, "OPS_2026-09.xlsx") == (
+        "other-period", "for period 2026-09; not part of this report")
+    assert exceptions_of(report, "OPS_2026-09.xlsx") == []
+
+
+@pytest.mark.parametrize("read_first", [False, True])
+def test_flipped_compressed_bytes_are_a_damaged_file_not_a_crash(
+    tmp_path: Path, read_first: bool
+) -> None:
+    # Read first (newest), the September workbook is read in full before October
+    # is seen; read last, only as far as its Info sheet. Either way: no crash.
+    for code in ("FIN", "HR"):
+        os.utime(department(tmp_path, code), (OLD + 10, OLD + 10))
+    old = flip_payroll_bytes(department(tmp_path, "OPS", "2026-09", employees=400))
+    os.utime(old, (OLD + 20, OLD + 20) if read_first else (OLD, OLD))
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
+    assert report.period == "2026-10"
+    assert source(report, "OPS_2026-09.xlsx")[0] == "other-period"
+    assert sorted(s.department for s in report.submissions if s.received) == ["FIN", "HR"]
+
+
+def test_what_changed_passes_over_an_earlier_copy_that_cannot_be_read(tmp_path: Path) -> None:
+    department(tmp_path, "FIN")
+    os.utime(department(tmp_path, "FIN", "2026-09"), (OLD, OLD))
+    copy = write_workbook(tmp_path / "FIN_2026-09 - Copy.xlsx", clean_department(
+        code="FIN", name="Dept FIN", period="2026-09", rows={"Payroll": payroll_rows(id_prefix="F")}))
+    os.utime(cut_payroll_short(copy), (OLD + 10, OLD + 10))  # the later of the two
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
+    fin = next(s for s in report.submissions if s.department == "FIN")
+    assert fin.compared_with == "2026-09"
+
+
+def test_what_changed_with_only_unreadable_earlier_workbooks_says_so(tmp_path: Path) -> None:
+    department(tmp_path, "FIN")
+    os.utime(cut_payroll_short(department(tmp_path, "FIN", "2026-09")), (OLD, OLD))
+    versions = tmp_path / ".versions"
+    versions.mkdir()
+    (versions / "FIN_2026-10 2026-10-30 0900.xlsx").mkdir()  # a folder with a workbook's name
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
+    fin = next(s for s in report.submissions if s.department == "FIN")
+    assert (fin.compared_with, fin.changes) == ("earlier version of 2026-10 (2026-10-30 0900) "
+                                                "(unreadable)", [])
+
+
+# --- Readers that fail ------------------------------------------------------------------------
+
+needs_fork = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the failing reader is patched into the parent, which only forked workers inherit",
+)
+
+
+def _failing_reader(monkeypatch: pytest.MonkeyPatch, failure: Callable[[], object]) -> None:
+    """Reading any workbook whose name holds FAILS calls ``failure`` instead."""
+    read = partials_module._read_partial
+
+    def reader(path: Path, *args: Any) -> Any:
+        if "FAILS" in path.name:
+            failure()
+        return read(path, *args)
+
+    monkeypatch.setattr(partials_module, "_read_partial", reader)
+
+
+@needs_fork
+def test_a_reader_process_that_dies_costs_its_workbook_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when the system kills a worker for memory, or a reader crashes on a file:
+    # the workbooks the pool had in hand are read again, each alone.
+    for code in ("FIN", "HR", "IT", "OPS", "LEGAL", "ADMIN"):
+        department(tmp_path, code)
+    write_workbook(tmp_path / "PROC_2026-10 FAILS.xlsx", clean_department(
+        code="PROC", rows={"Payroll": payroll_rows(id_prefix="P")}))
+    _failing_reader(monkeypatch, lambda: os._exit(1))
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=2)
+    assert sorted(s.department for s in report.submissions if s.received) == [
+        "ADMIN", "FIN", "HR", "IT", "LEGAL", "OPS"]
+    message = ("Reading it stopped the process reading it (the computer ran out of memory, or "
+               "the file is damaged in a way the reader cannot handle); it is left out of the "
+               "report: open it in Excel and save it again")
+    assert source(report, "PROC_2026-10 FAILS.xlsx") == ("unreadable", message)
+    assert exceptions_of(report, "PROC_2026-10 FAILS.xlsx") == [("reader-stopped", message)]
+    assert all(c.read == c.accepted for s in report.sources for c in s.sheets)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_unexpected_error_costs_its_workbook_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    if workers > 1 and multiprocessing.get_start_method() != "fork":
+        pytest.skip("the failing reader is patched into the parent, which only forked workers inherit")
+    for code in ("FIN", "HR", "IT", "OPS"):
+        department(tmp_path, code)
+    write_workbook(tmp_path / "PROC_2026-10 FAILS.xlsx", clean_department(
+        code="PROC", rows={"Payroll": payroll_rows(id_prefix="P")}))
+
+    def defect() -> None:
+        raise KeyError("Budget")
+
+    _failing_reader(monkeypatch, defect)
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=workers)
+    assert sorted(s.department for s in report.submissions if s.received) == [
+        "FIN", "HR", "IT", "OPS"]
+    assert exceptions_of(report, "PROC_2026-10 FAILS.xlsx") == [(
+        "reader-stopped", "Reading it failed unexpectedly (KeyError: 'Budget'); this is a defect "
+        "in backoffice: please report it, with the file if you can")]
