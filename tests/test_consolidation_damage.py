@@ -28,11 +28,12 @@ PAYROLL_PART = "xl/worksheets/sheet3.xml"  # Info, Budget, Payroll, ...
 OLD = 1_700_000_000  # a modification time long ago (2023)
 
 
-def department(inbox: Path, code: str, period: str = "2026-10", employees: int = 6) -> Path:
+def department(inbox: Path, code: str, period: str = "2026-10", employees: int = 6,
+               extra_sheets: tuple[str, ...] = ()) -> Path:
     """A clean workbook; each department's employees have IDs of their own."""
     rows = {"Payroll": payroll_rows(count=employees, id_prefix=code[0])}
-    return write_workbook(inbox / f"{code}_{period}.xlsx",
-                          clean_department(code=code, name=f"Dept {code}", period=period, rows=rows))
+    return write_workbook(inbox / f"{code}_{period}.xlsx", clean_department(
+        code=code, name=f"Dept {code}", period=period, rows=rows, extra_sheets=extra_sheets))
 
 
 def _rewrite_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
@@ -112,11 +113,14 @@ def test_flipped_compressed_bytes_are_a_damaged_file_not_a_crash(
     # is seen; read last, only as far as its Info sheet. Either way: no crash.
     for code in ("FIN", "HR"):
         os.utime(department(tmp_path, code), (OLD + 10, OLD + 10))
-    old = flip_payroll_bytes(department(tmp_path, "OPS", "2026-09", employees=400))
+    old = flip_payroll_bytes(department(tmp_path, "OPS", "2026-09", employees=400,
+                                        extra_sheets=("Notes",)))
     os.utime(old, (OLD + 20, OLD + 20) if read_first else (OLD, OLD))
     report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
     assert report.period == "2026-10"
-    assert source(report, "OPS_2026-09.xlsx")[0] == "other-period"
+    ops = next(s for s in report.sources if s.path.name == "OPS_2026-09.xlsx")
+    # The same whether it was read in full (and found damaged) or to its Info sheet only.
+    assert (ops.status, ops.period, ops.sheets, ops.extra_sheets) == ("other-period", "2026-09", [], [])
     assert sorted(s.department for s in report.submissions if s.received) == ["FIN", "HR"]
 
 

@@ -203,7 +203,10 @@ def _source(partial: FilePartial, status: str, note: str, *, rate: Decimal | Non
         status=status, note=note, department=partial.department,
         department_name=partial.department_name, period=partial.period,
         currency=partial.currency, rate=rate, template_version=partial.template_version,
-        sheets=list(partial.counts) if counts else [], extra_sheets=list(partial.extra_sheets),
+        # Neither counts nor extra sheets for a workbook the report is not about: how far
+        # it was read (and so what is known of it) depends on when it was read.
+        sheets=list(partial.counts) if counts else [],
+        extra_sheets=list(partial.extra_sheets) if counts else [],
     )
 
 
