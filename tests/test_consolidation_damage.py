@@ -181,9 +181,9 @@ def test_a_reader_process_that_dies_costs_its_workbook_only(
     report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=2)
     assert sorted(s.department for s in report.submissions if s.received) == [
         "ADMIN", "FIN", "HR", "IT", "LEGAL", "OPS"]
-    message = ("Reading it stopped the process reading it (the computer ran out of memory, or "
-               "the file is damaged in a way the reader cannot handle); it is left out of the "
-               "report: open it in Excel and save it again")
+    message = ("The process reading it stopped (the computer ran out of memory, or the file is "
+               "damaged in a way the reader cannot handle); it is left out of the report: open it "
+               "in Excel and save it again")
     assert source(report, "PROC_2026-10 FAILS.xlsx") == ("unreadable", message)
     assert exceptions_of(report, "PROC_2026-10 FAILS.xlsx") == [("reader-stopped", message)]
     assert all(c.read == c.accepted for s in report.sources for c in s.sheets)

@@ -265,6 +265,8 @@ def collect(
             done(index, read_partial(paths[index], config, today, keep_personal, wanted(),
                                      plans.get(index)))
         return [found[index] for index in range(len(paths))]
+    # Taken one at a time as workers come free: each is sent with the newest period
+    # known by then.
     tasks = (Task(index, read_partial, (paths[index], config, today, keep_personal, wanted(),
                                         plans.get(index))) for index in order)
     run_tasks(pool, tasks, done, lambda index: reader_died(paths[index]))

@@ -191,9 +191,9 @@ def read_partial(
 def reader_died(path: Path) -> FilePartial:
     """``path`` as left out because the process reading it died (see ``run_tasks``)."""
     return _failed(path, ReaderStopped(
-        path, "reading it stopped the process reading it (the computer ran out of memory, or "
-        "the file is damaged in a way the reader cannot handle); it is left out of the report: "
-        "open it in Excel and save it again"))
+        path, "the process reading it stopped (the computer ran out of memory, or the file is "
+        "damaged in a way the reader cannot handle); it is left out of the report: open it in "
+        "Excel and save it again"))
 
 
 def _failed(path: Path, error: WorkbookError) -> FilePartial:

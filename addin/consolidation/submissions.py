@@ -111,8 +111,9 @@ def compare_submissions(
         for current, candidates in to_make:
             done(current, compare_workbooks(current, candidates, config, today))
     else:
-        labels = dict(to_make)
+        candidates_of = dict(to_make)
         tasks = (Task(current, compare_workbooks, (current, candidates, config, today))
                  for current, candidates in to_make)
-        run_tasks(pool, tasks, done, lambda current: Comparison(f"{labels[current][0][1]} (unreadable)"))
+        run_tasks(pool, tasks, done,
+                  lambda current: Comparison(f"{candidates_of[current][0][1]} (unreadable)"))
     return {current: comparisons[current] for current, _ in pairs}  # in a steady order

@@ -66,13 +66,7 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
         raise NotAWorkbook(path, "file not found") from None
     if size == 0:
         raise NotAWorkbook(path, "the file is empty (0 bytes)")
-    if size > limits.max_file_bytes:
-        raise UnsafeWorkbook(
-            path,
-            f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} "
-            "(limits.max_file_bytes)",
-            "max_file_bytes",
-        )
+    _check_size(path, size, limits)  # before reading it
     # Read once, and every part of the reading works on these bytes: a workbook
     # saved again while it is being read cannot give values from one save and
     # error cells (scanned later, sheet by sheet) from another.
@@ -80,13 +74,7 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
         content = path.read_bytes()
     except FileNotFoundError:
         raise NotAWorkbook(path, "file not found") from None
-    if len(content) > limits.max_file_bytes:  # it grew since the look above
-        raise UnsafeWorkbook(
-            path,
-            f"the file is {len(content):,} bytes, over the limit of {limits.max_file_bytes:,} "
-            "(limits.max_file_bytes)",
-            "max_file_bytes",
-        )
+    _check_size(path, len(content), limits)  # it may have grown meanwhile
     head = content[:4096]
     source = WorkbookSource(path, content)
     if head.startswith(OLE_MAGIC):
@@ -101,6 +89,16 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
             f"The workbook is open in Excel{who}; unsaved changes there are not included"
         )
     return source
+
+
+def _check_size(path: Path, size: int, limits: ReadLimits) -> None:
+    if size > limits.max_file_bytes:
+        raise UnsafeWorkbook(
+            path,
+            f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} "
+            "(limits.max_file_bytes)",
+            "max_file_bytes",
+        )
 
 
 def _describe_non_zip(head: bytes) -> str:
