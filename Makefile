@@ -33,10 +33,10 @@ pytest: $(STAMP)
 workbooks: $(STAMP)
 	$(BIN)/python -m addin.vba.workbooks
 
-# The consolidation against a naive pandas/openpyxl script and the parse floors (~10 min).
+# The consolidation against a naive pandas/openpyxl script and the parse floors (~12 min).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.consolidate_bench --departments 50 --rows 5000 \
-		--sizes 1000,2500,5000 --workdir /tmp/backoffice-bench
+		--sizes 1000,2500,5000 --repeat 3 --workdir /tmp/backoffice-bench
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
