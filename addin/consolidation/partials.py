@@ -197,6 +197,7 @@ def reader_died(path: Path) -> FilePartial:
 
 
 def _failed(path: Path, error: WorkbookError) -> FilePartial:
+    """``path`` as a workbook that could not be read (its fingerprint if it is still there)."""
     try:
         partial = FilePartial(path, *file_facts(path))
     except OSError:
@@ -227,16 +228,13 @@ def _read_partial(
         # A department may be saving its workbook right now: wait for it to settle.
         result = read_when_stable(path, lambda p: validate_workbook(p, config, today, wanted))
     except WorkbookError as exc:
-        partial = FilePartial(path, *file_facts(path))
-        partial.failure = failure_issue(exc)
+        partial = _failed(path, exc)
         # Its period, if its Info sheet can tell: an unreadable workbook of another
         # period is simply not part of the report, however far it was read.
         _take_info(partial, _info_only(path, config))
         return partial
     except OSError as exc:  # gone for good between listing and reading
-        partial = FilePartial(path, "", 0, datetime.now().astimezone())
-        partial.failure = failure_issue(NotAWorkbook(path, f"the file cannot be read ({exc.strerror})"))
-        return partial
+        return _failed(path, NotAWorkbook(path, f"the file cannot be read ({exc.strerror})"))
     # Taken after the read, so the fingerprint is of what was read.
     partial = FilePartial(path, *file_facts(path))
     _take_info(partial, result.info)

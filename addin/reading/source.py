@@ -37,20 +37,18 @@ class WorkbookSource:
     """A workbook that passed the checks, ready for the package reader.
 
     ``content`` is the file's bytes as read once (decrypted, for a workbook
-    with a password), or a path to read from.
+    with a password): every part of the reading works on them.
     ``notes`` are things a person should know (decrypted); ``warnings`` are
     things that may make the data incomplete (open in Excel).
     """
 
     path: Path
-    content: Path | bytes
+    content: bytes
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def open_binary(self) -> BinaryIO:
-        if isinstance(self.content, bytes):
-            return io.BytesIO(self.content)
-        return self.content.open("rb")
+        return io.BytesIO(self.content)
 
 
 def is_lock_file(path: Path) -> bool:

@@ -8,7 +8,6 @@ Never writes to the file, and never re-saves it.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -98,10 +97,7 @@ def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
     source = open_source(path, config.limits, config.password_for(path))
     package = inspect_package(source)
     try:
-        if isinstance(source.content, bytes):
-            book = CalamineWorkbook.from_filelike(io.BytesIO(source.content))
-        else:
-            book = CalamineWorkbook.from_path(str(source.content))
+        book = CalamineWorkbook.from_filelike(source.open_binary())
     except (CalamineError, OSError, ValueError):
         raise NotAWorkbook(path, "the workbook is damaged and cannot be read; ask for it to be "
                            "saved again") from None
