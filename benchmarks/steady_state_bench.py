@@ -23,15 +23,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.consolidate_bench import (
-    PERIOD,
-    Measurement,
-    Organisation,
-    environment,
-    generate,
-    measure,
-    say,
-)
+from benchmarks.consolidate_bench import say
+from benchmarks.measurements import Measurement, measure
+from benchmarks.organisation import PERIOD, Organisation, generate
+from benchmarks.tables import environment
 
 PREVIOUS = "2026-09"
 
