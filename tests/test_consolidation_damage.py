@@ -155,32 +155,43 @@ needs_fork = pytest.mark.skipif(
 )
 
 
-def _failing_reader(monkeypatch: pytest.MonkeyPatch, failure: Callable[[], object]) -> None:
-    """Reading any workbook whose name holds FAILS calls ``failure`` instead."""
-    read = partials_module._read_partial
+def _failing_reader(monkeypatch: pytest.MonkeyPatch, failure: Callable[[], object],
+                    reader: str = "_read_partial") -> None:
+    """Reading any workbook whose name holds FAILS calls ``failure`` instead (``reader``:
+    the function of :mod:`addin.consolidation.partials` that fails)."""
+    read = getattr(partials_module, reader)
 
-    def reader(path: Path, *args: Any) -> Any:
+    def failing(path: Path, *args: Any) -> Any:
         if "FAILS" in path.name:
             failure()
         return read(path, *args)
 
-    monkeypatch.setattr(partials_module, "_read_partial", reader)
+    monkeypatch.setattr(partials_module, reader, failing)
 
 
 @needs_fork
+@pytest.mark.parametrize("on_first_look", [False, True])
 def test_a_reader_process_that_dies_costs_its_workbook_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_first_look: bool
 ) -> None:
     # As when the system kills a worker for memory, or a reader crashes on a file:
-    # the workbooks the pool had in hand are read again, each alone.
+    # the workbooks the pool had in hand are read again, each alone. Dying on the
+    # first look at the Info sheets too, the comparisons it would have planned are
+    # made afterwards instead.
     for code in ("FIN", "HR", "IT", "OPS", "LEGAL", "ADMIN"):
         department(tmp_path, code)
+    for code in ("FIN", "HR"):
+        os.utime(department(tmp_path, code, "2026-09"), (OLD, OLD))
     write_workbook(tmp_path / "PROC_2026-10 FAILS.xlsx", clean_department(
         code="PROC", rows={"Payroll": payroll_rows(id_prefix="P")}))
     _failing_reader(monkeypatch, lambda: os._exit(1))
+    if on_first_look:
+        _failing_reader(monkeypatch, lambda: os._exit(1), "_info_only")
     report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=2)
     assert sorted(s.department for s in report.submissions if s.received) == [
         "ADMIN", "FIN", "HR", "IT", "LEGAL", "OPS"]
+    assert {s.department: s.compared_with for s in report.submissions if s.compared_with} == {
+        "FIN": "2026-09", "HR": "2026-09"}
     message = ("The process reading it stopped (the computer ran out of memory, or the file is "
                "damaged in a way the reader cannot handle); it is left out of the report: open it "
                "in Excel and save it again")
