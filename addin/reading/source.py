@@ -37,18 +37,21 @@ class WorkbookSource:
     """A workbook that passed the checks, ready for the package reader.
 
     ``content`` is the file's bytes as read once (decrypted, for a workbook
-    with a password): every part of the reading works on them.
+    with a password), and every part of the reading works on them; or, for a
+    look at one small sheet, the path, from which only the parts needed are read.
     ``notes`` are things a person should know (decrypted); ``warnings`` are
     things that may make the data incomplete (open in Excel).
     """
 
     path: Path
-    content: bytes
+    content: bytes | Path
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def open_binary(self) -> BinaryIO:
-        return io.BytesIO(self.content)
+        if isinstance(self.content, bytes):
+            return io.BytesIO(self.content)
+        return self.content.open("rb")
 
 
 def is_lock_file(path: Path) -> bool:
@@ -56,8 +59,16 @@ def is_lock_file(path: Path) -> bool:
     return path.name.startswith(LOCK_PREFIX)
 
 
-def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> WorkbookSource:
-    """Check ``path`` and return it ready to read, or raise a :class:`WorkbookError`."""
+def open_source(
+    path: Path, limits: ReadLimits, password: str | None = None, *, whole: bool = True
+) -> WorkbookSource:
+    """Check ``path`` and return it ready to read, or raise a :class:`WorkbookError`.
+
+    ``whole``: read the file once, and work on those bytes (a workbook saved again
+    meanwhile cannot mix two saves); without it, parts are read from the file as
+    needed, which costs less for a look at the Info sheet alone (on a network
+    share, a fraction of the file instead of all of it).
+    """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -69,14 +80,14 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
     # saved again while it is being read cannot give values from one save and
     # error cells (scanned later, sheet by sheet) from another.
     try:
-        content = path.read_bytes()
+        content = path.read_bytes() if whole else _head(path)
     except FileNotFoundError:
         raise NotAWorkbook(path, "file not found") from None
     _check_size(path, len(content), limits)  # it may have grown meanwhile
     head = content[:4096]
-    source = WorkbookSource(path, content)
+    source = WorkbookSource(path, content if whole else path)
     if head.startswith(OLE_MAGIC):
-        source = _unlock(path, content, password)
+        source = _unlock(path, content if whole else path.read_bytes(), password)
     elif not head.startswith(ZIP_MAGIC):
         raise NotAWorkbook(path, _describe_non_zip(head))
     check_package(source, limits)
@@ -87,6 +98,11 @@ def open_source(path: Path, limits: ReadLimits, password: str | None = None) -> 
             f"The workbook is open in Excel{who}; unsaved changes there are not included"
         )
     return source
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(4096)
 
 
 def _check_size(path: Path, size: int, limits: ReadLimits) -> None:

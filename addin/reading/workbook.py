@@ -91,13 +91,21 @@ def _put(rows: list[list[RawValue]], row: int, col: int, value: RawValue) -> Non
     cells[col] = value
 
 
-def open_workbook(path: Path, config: OrgConfig) -> WorkbookFile:
-    """Check, unlock and open ``path``; raises :class:`addin.errors.WorkbookError`."""
+def open_workbook(path: Path, config: OrgConfig, *, whole: bool = True) -> WorkbookFile:
+    """Check, unlock and open ``path``; raises :class:`addin.errors.WorkbookError`.
+
+    ``whole`` (the default) reads the file once, so that every sheet comes from
+    the same save; ``whole=False`` is for a look at one small sheet, and reads
+    only the parts of the file it needs (see :func:`~addin.reading.source.open_source`).
+    """
     ensure_safe_xml()
-    source = open_source(path, config.limits, config.password_for(path))
+    source = open_source(path, config.limits, config.password_for(path), whole=whole)
     package = inspect_package(source)
     try:
-        book = CalamineWorkbook.from_filelike(source.open_binary())
+        if isinstance(source.content, bytes):
+            book = CalamineWorkbook.from_filelike(source.open_binary())
+        else:
+            book = CalamineWorkbook.from_path(str(source.content))
     except (CalamineError, OSError, ValueError):
         raise NotAWorkbook(path, "the workbook is damaged and cannot be read; ask for it to be "
                            "saved again") from None

@@ -57,20 +57,20 @@ def validate_workbook(
 
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
+    if wanted is not None:
+        # A first look at the Info sheet alone, reading only the parts it needs; a
+        # workbook that is wanted is then read whole, Info sheet included.
+        look = open_workbook(path, config, whole=False)
+        info_name = look.find_sheet(INFO_SHEET)
+        if info_name is not None:
+            info = validate_info(look.grid(info_name), str(path))
+            if info.info is not None and not wanted(info.info):
+                result = WorkbookResult(path, info.info, notes=list(look.notes), read_in_full=False)
+                result.issues.extend(info.issues)
+                result.extra_sheets = _extra_sheets(look.sheet_names)
+                return result
     book = open_workbook(path, config)
-    grids: dict[str, Grid] = {}
-    info_name = book.find_sheet(INFO_SHEET)
-    if wanted is not None and info_name is not None:
-        grids[info_name] = book.grid(info_name)
-        info = validate_info(grids[info_name], str(path))
-        if info.info is not None and not wanted(info.info):
-            result = WorkbookResult(path, info.info, notes=list(book.notes), read_in_full=False)
-            result.issues.extend(info.issues)
-            result.extra_sheets = _extra_sheets(book.sheet_names)
-            return result
-    for name in _wanted_sheets(book):
-        if name not in grids:
-            grids[name] = book.grid(name)
+    grids = {name: book.grid(name) for name in _wanted_sheets(book)}
     return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
 
 
@@ -80,7 +80,7 @@ def read_info(path: Path, config: OrgConfig) -> InfoModel | None:
 
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
-    book = open_workbook(path, config)
+    book = open_workbook(path, config, whole=False)
     name = book.find_sheet(INFO_SHEET)
     return validate_info(book.grid(name), str(path)).info if name is not None else None
 
