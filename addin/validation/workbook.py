@@ -58,20 +58,31 @@ def validate_workbook(
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
     if wanted is not None:
-        # A first look at the Info sheet alone, reading only the parts it needs; a
-        # workbook that is wanted is then read whole, Info sheet included.
-        look = open_workbook(path, config, whole=False)
-        info_name = look.find_sheet(INFO_SHEET)
-        if info_name is not None:
-            info = validate_info(look.grid(info_name), str(path))
-            if info.info is not None and not wanted(info.info):
-                result = WorkbookResult(path, info.info, notes=list(look.notes), read_in_full=False)
-                result.issues.extend(info.issues)
-                result.extra_sheets = _extra_sheets(look.sheet_names)
-                return result
+        unwanted = _if_unwanted(path, config, wanted)
+        if unwanted is not None:
+            return unwanted
     book = open_workbook(path, config)
     grids = {name: book.grid(name) for name in _wanted_sheets(book)}
     return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
+
+
+def _if_unwanted(
+    path: Path, config: OrgConfig, wanted: Callable[[InfoModel], bool]
+) -> WorkbookResult | None:
+    """The workbook as far as its Info sheet when that sheet is valid but not
+    ``wanted``; else None (it is to be read whole, Info sheet included). Reads
+    only the parts of the file the Info sheet needs."""
+    look = open_workbook(path, config, whole=False)
+    name = look.find_sheet(INFO_SHEET)
+    if name is None:
+        return None
+    info = validate_info(look.grid(name), str(path))
+    if info.info is None or wanted(info.info):
+        return None
+    result = WorkbookResult(path, info.info, notes=list(look.notes), read_in_full=False)
+    result.issues.extend(info.issues)
+    result.extra_sheets = _extra_sheets(look.sheet_names)
+    return result
 
 
 def read_info(path: Path, config: OrgConfig) -> InfoModel | None:
