@@ -22,8 +22,10 @@ import xlwt
 
 from addin.cells import ExcelError
 from addin.cli import main
+from addin.consolidation import build_report
 from addin.reading.workbook import open_workbook
 from addin.settings import OrgConfig
+from tests.conftest import TODAY
 from tests.generator import Formula, clean_department, write_workbook
 
 
@@ -346,3 +348,25 @@ def test_a_workbook_saved_again_while_it_is_read_is_read_as_one_save(tmp_path: P
     header = next(i for i, row in enumerate(grid.rows) if "Actual" in row)
     actual = grid.rows[header + 1][grid.rows[header].index("Actual")]
     assert isinstance(actual, ExcelError) and actual.code == "#DIV/0!"
+
+
+def test_encrypted_workbooks_are_consolidated_with_their_configured_password(tmp_path: Path) -> None:
+    # Read only as far as its Info sheet (last month's) or whole (this month's), a
+    # workbook with a password is decrypted in memory and counted like any other.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    plain = write_workbook(tmp_path / "plain.xlsx", clean_department(code="HR"))
+    _encrypt(plain, inbox / "HR_2026-10.xlsx", "s3cret")
+    old = write_workbook(tmp_path / "old.xlsx", clean_department(code="HR", period="2026-09"))
+    _encrypt(old, inbox / "HR_2026-09.xlsx", "s3cret")
+    config = OrgConfig(passwords={"HR_*.xlsx": "s3cret"})
+    report = build_report(inbox, config=config, today=TODAY, workers=1)
+    sources = {s.path.name: (s.status, [(c.sheet, c.read, c.accepted) for c in s.sheets])
+               for s in report.sources}
+    assert sources == {
+        "HR_2026-09.xlsx": ("other-period", []),
+        "HR_2026-10.xlsx": ("included", [("Budget", 8, 8), ("Payroll", 6, 6), ("Inventory", 6, 6),
+                                         ("Schedule", 5, 5)]),
+    }
+    (hr,) = [s for s in report.submissions if s.department == "HR"]
+    assert hr.compared_with == "2026-09"

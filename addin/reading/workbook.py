@@ -40,6 +40,11 @@ class WorkbookFile:
         return self.source.path
 
     @property
+    def whole(self) -> bool:
+        """Whether the file was read whole, once (see :func:`open_workbook`)."""
+        return isinstance(self.source.content, bytes)
+
+    @property
     def sheet_names(self) -> list[str]:
         return list(self.package.sheets)
 

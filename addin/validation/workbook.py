@@ -57,29 +57,33 @@ def validate_workbook(
 
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
+    book = None
     if wanted is not None:
-        unwanted = _if_unwanted(path, config, wanted)
+        # A look at the Info sheet alone, reading only the parts it needs.
+        look = open_workbook(path, config, whole=False)
+        unwanted = _if_unwanted(look, wanted)
         if unwanted is not None:
             return unwanted
-    book = open_workbook(path, config)
+        # A workbook that is wanted is read whole, Info sheet included; one with a
+        # password was, to decrypt it.
+        book = look if look.whole else None
+        del look  # its file is let go before the workbook is read again
+    if book is None:
+        book = open_workbook(path, config)
     grids = {name: book.grid(name) for name in _wanted_sheets(book)}
     return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
 
 
-def _if_unwanted(
-    path: Path, config: OrgConfig, wanted: Callable[[InfoModel], bool]
-) -> WorkbookResult | None:
+def _if_unwanted(look: WorkbookFile, wanted: Callable[[InfoModel], bool]) -> WorkbookResult | None:
     """The workbook as far as its Info sheet when that sheet is valid but not
-    ``wanted``; else None (it is to be read whole, Info sheet included). Reads
-    only the parts of the file the Info sheet needs."""
-    look = open_workbook(path, config, whole=False)
+    ``wanted``; else None (it is to be read whole)."""
     name = look.find_sheet(INFO_SHEET)
     if name is None:
         return None
-    info = validate_info(look.grid(name), str(path))
+    info = validate_info(look.grid(name), str(look.path))
     if info.info is None or wanted(info.info):
         return None
-    result = WorkbookResult(path, info.info, notes=list(look.notes), read_in_full=False)
+    result = WorkbookResult(look.path, info.info, notes=list(look.notes), read_in_full=False)
     result.issues.extend(info.issues)
     result.extra_sheets = _extra_sheets(look.sheet_names)
     return result
