@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import struct
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -198,6 +199,31 @@ def test_a_reader_process_that_dies_costs_its_workbook_only(
     assert source(report, "PROC_2026-10 FAILS.xlsx") == ("unreadable", message)
     assert exceptions_of(report, "PROC_2026-10 FAILS.xlsx") == [("reader-stopped", message)]
     assert all(c.read == c.accepted for s in report.sources for c in s.sheets)
+
+
+@needs_fork
+def test_a_reader_that_dies_while_a_result_is_handled_costs_its_workbook_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool breaks while the parent is busy with an earlier result (a slow
+    # progress display): the next workbook is handed to a pool that is already
+    # broken. It is read again too.
+    for offset, code in enumerate(("FIN", "HR", "IT", "OPS", "LEGAL", "ADMIN")):
+        os.utime(department(tmp_path, code), (OLD + offset, OLD + offset))
+    failing = write_workbook(tmp_path / "PROC_2026-10 FAILS.xlsx", clean_department(
+        code="PROC", rows={"Payroll": payroll_rows(id_prefix="P")}))
+    os.utime(failing, (OLD + 10, OLD + 10))  # read first
+
+    def die_soon() -> None:
+        time.sleep(0.3)
+        os._exit(1)
+
+    _failing_reader(monkeypatch, die_soon)
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=2,
+                          progress=lambda _: time.sleep(0.5))
+    assert sorted(s.department for s in report.submissions if s.received) == [
+        "ADMIN", "FIN", "HR", "IT", "LEGAL", "OPS"]
+    assert source(report, "PROC_2026-10 FAILS.xlsx")[0] == "unreadable"
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -80,27 +80,27 @@ def run_tasks(
     own, so that the one that kills it is known: its result is ``died(key)``.
     """
     running: dict[Future[R], Task[K, R]] = {}
-
-    def submit_next() -> None:
-        task = next(tasks, None)
-        if task is not None:
-            running[pool.executor.submit(task.function, *task.args)] = task
-
-    for _ in range(pool.size + 1):
-        submit_next()
-    while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        lost: list[Task[K, R]] = []
-        for future in finished:
-            task = running.pop(future)
+    lost: list[Task[K, R]] = []
+    while True:
+        while not lost and len(running) <= pool.size:
+            task = next(tasks, None)
+            if task is None:
+                break
             try:
-                result = future.result()
-            except BrokenProcessPool:
+                running[pool.executor.submit(task.function, *task.args)] = task
+            except BrokenProcessPool:  # a process died since the last look
                 lost.append(task)
-                continue
-            done(task.key, result)
+        if not lost:
+            if not running:
+                return
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                _collect(future, running.pop(future), done, lost)
         if lost:
-            lost += running.values()  # every task in flight went down with the pool
+            # Every task in flight went down with the pool, but for those that were
+            # finished first.
+            for future, task in running.items():
+                _collect(future, task, done, lost)
             running.clear()
             pool.restart()
             for task in lost:
@@ -108,8 +108,22 @@ def run_tasks(
                     done(task.key, alone(task))
                 except WorkerDied:
                     done(task.key, died(task.key))
-        for _ in range(pool.size + 1 - len(running)):
-            submit_next()
+            lost.clear()
+
+
+def _collect(future: Future[R], task: Task[K, R], done: Callable[[K, R], None],
+             lost: list[Task[K, R]]) -> None:
+    """``future``'s result to ``done``; its task to ``lost`` if it has none (yet)."""
+    if not future.done() or future.cancelled():
+        lost.append(task)
+        return
+    error = future.exception()
+    if error is None:
+        done(task.key, future.result())
+    elif isinstance(error, BrokenProcessPool):
+        lost.append(task)
+    else:
+        raise error  # the task's own error, as from any call
 
 
 def alone(task: Task[K, R]) -> R:
