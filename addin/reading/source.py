@@ -71,18 +71,17 @@ def open_source(
     """
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
-        raise NotAWorkbook(path, "file not found") from None
-    if size == 0:
-        raise NotAWorkbook(path, "the file is empty (0 bytes)")
-    _check_size(path, size, limits)  # before reading it
-    # Read once, and every part of the reading works on these bytes: a workbook
-    # saved again while it is being read cannot give values from one save and
-    # error cells (scanned later, sheet by sheet) from another.
-    try:
+        if size == 0:
+            raise NotAWorkbook(path, "the file is empty (0 bytes)")
+        _check_size(path, size, limits)  # before reading it
+        # Read once, and every part of the reading works on these bytes: a workbook
+        # saved again while it is being read cannot give values from one save and
+        # error cells (scanned later, sheet by sheet) from another.
         content = path.read_bytes() if whole else _head(path)
     except FileNotFoundError:
         raise NotAWorkbook(path, "file not found") from None
+    except OSError as exc:  # no permission, a folder, a share that went away ...
+        raise NotAWorkbook(path, f"the file cannot be read ({exc.strerror or exc})") from None
     _check_size(path, len(content), limits)  # it may have grown meanwhile
     head = content[:4096]
     source = WorkbookSource(path, content if whole else path)

@@ -39,6 +39,16 @@ class WorkbookFile:
     def path(self) -> Path:
         return self.source.path
 
+    def close(self) -> None:
+        """Let go of the file (a look reads from it as needed; see :func:`open_workbook`)."""
+        self._calamine.close()
+
+    def __enter__(self) -> WorkbookFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     @property
     def whole(self) -> bool:
         """Whether the file was read whole, once (see :func:`open_workbook`)."""
@@ -66,6 +76,10 @@ class WorkbookFile:
         except CalamineError:
             raise NotAWorkbook(self.path, f"the sheet {name} is damaged and cannot be read; ask for "
                                "the workbook to be saved again") from None
+        except (OverflowError, ValueError):  # python-calamine converting a cell
+            raise NotAWorkbook(self.path, f"the sheet {name} holds a value that cannot be read "
+                               "(such as a date or time out of range); ask for the workbook to "
+                               "be checked and saved again") from None
         rows = cast(list[list[RawValue]], values)
         _patch_blind_spots(rows, extras)
         return Grid(

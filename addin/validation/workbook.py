@@ -57,21 +57,24 @@ def validate_workbook(
 
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
-    book = None
     if wanted is not None:
         # A look at the Info sheet alone, reading only the parts it needs.
-        look = open_workbook(path, config, whole=False)
-        unwanted = _if_unwanted(look, wanted)
-        if unwanted is not None:
-            return unwanted
-        # A workbook that is wanted is read whole, Info sheet included; one with a
-        # password was, to decrypt it.
-        book = look if look.whole else None
-        del look  # its file is let go before the workbook is read again
-    if book is None:
-        book = open_workbook(path, config)
+        with open_workbook(path, config, whole=False) as look:
+            unwanted = _if_unwanted(look, wanted)
+            if unwanted is not None:
+                return unwanted
+            if look.whole:  # a workbook with a password was decrypted whole already
+                return _validate_book(look, config, today)
+    # Closed whatever happens: an error kept for a retry (see read_when_stable)
+    # must not keep the file open, least of all while garbage collection is paused.
+    with open_workbook(path, config) as book:
+        return _validate_book(book, config, today)
+
+
+def _validate_book(book: WorkbookFile, config: OrgConfig, today: date | None) -> WorkbookResult:
     grids = {name: book.grid(name) for name in _wanted_sheets(book)}
-    return validate_grids(path, grids, config, today, book.sheet_names, book.notes, book.warnings)
+    return validate_grids(book.path, grids, config, today, book.sheet_names, book.notes,
+                          book.warnings)
 
 
 def _if_unwanted(look: WorkbookFile, wanted: Callable[[InfoModel], bool]) -> WorkbookResult | None:
@@ -95,9 +98,9 @@ def read_info(path: Path, config: OrgConfig) -> InfoModel | None:
 
     Raises :class:`addin.errors.WorkbookError` when the file cannot be read at all.
     """
-    book = open_workbook(path, config, whole=False)
-    name = book.find_sheet(INFO_SHEET)
-    return validate_info(book.grid(name), str(path)).info if name is not None else None
+    with open_workbook(path, config, whole=False) as book:
+        name = book.find_sheet(INFO_SHEET)
+        return validate_info(book.grid(name), str(path)).info if name is not None else None
 
 
 def _wanted_sheets(book: WorkbookFile) -> list[str]:
