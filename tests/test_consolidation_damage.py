@@ -7,6 +7,7 @@ interrupted copies break them: a sheet cut short, compressed bytes flipped.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import struct
@@ -16,11 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 import addin.consolidation.partials as partials_module
 from addin.consolidation import build_report
 from addin.consolidation.model import ConsolidatedReport
+from addin.consolidation.partials import WantedPeriods, read_partial
 from addin.settings import OrgConfig
 from tests.conftest import TODAY
 from tests.generator import clean_department, payroll_rows, write_workbook
@@ -148,6 +151,72 @@ def test_what_changed_with_only_unreadable_earlier_workbooks_says_so(tmp_path: P
                                                 "(unreadable)", [])
 
 
+def with_a_time_out_of_range(path: Path, sheet: str) -> Path:
+    """A cell formatted as a duration holding 10^12 days: python-calamine cannot
+    convert it (OverflowError), though the file is otherwise sound."""
+    book = openpyxl.load_workbook(path)
+    cell = book[sheet]["Z40"]
+    cell.value = 1e12
+    cell.number_format = "[h]:mm:ss"
+    book.save(path)
+    return path
+
+
+OUT_OF_RANGE = ("The sheet {} holds a value that cannot be read (such as a date or time out of "
+                "range); ask for the workbook to be checked and saved again")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_value_out_of_range_in_an_info_sheet_is_named(tmp_path: Path, workers: int) -> None:
+    for code in ("FIN", "HR", "IT", "OPS"):
+        department(tmp_path, code)
+    with_a_time_out_of_range(department(tmp_path, "PROC"), "Info")
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=workers)
+    message = OUT_OF_RANGE.format("Info")
+    assert source(report, "PROC_2026-10.xlsx") == ("unreadable", message)
+    assert exceptions_of(report, "PROC_2026-10.xlsx") == [("not-a-workbook", message)]
+
+
+@pytest.mark.parametrize(("read_first", "planned"), [(False, True), (True, True), (False, False)])
+def test_an_earlier_workbook_that_cannot_be_read_costs_only_the_comparison(
+    tmp_path: Path, read_first: bool, planned: bool
+) -> None:
+    # Compared while Finance's October workbook is read (planned from the first
+    # look), or afterwards (a damaged November workbook made November the likely
+    # period): either way October counts, and only what changed is unknown.
+    department(tmp_path, "FIN")
+    department(tmp_path, "HR")
+    if not planned:
+        cut_payroll_short(department(tmp_path, "HR", "2026-11"))
+    old = with_a_time_out_of_range(department(tmp_path, "FIN", "2026-09"), "Payroll")
+    stamp = OLD + 10**9 if read_first else OLD
+    os.utime(old, (stamp, stamp))
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
+    assert report.period == "2026-10"
+    assert source(report, "FIN_2026-10.xlsx")[0] == "included"
+    assert source(report, "FIN_2026-09.xlsx") == (
+        "other-period", "for period 2026-09; not part of this report")
+    fin = next(s for s in report.submissions if s.department == "FIN")
+    assert (fin.compared_with, fin.changes) == ("2026-09 (unreadable)", [])
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc/self/fd")
+def test_reading_a_damaged_workbook_lets_go_of_its_file(tmp_path: Path) -> None:
+    # A failed read is kept for a retry (read_when_stable) while garbage collection
+    # is paused: it must not hold the file open (on Windows, no one could save it).
+    damaged = _rewrite_part(department(tmp_path, "FIN"), "xl/worksheets/sheet1.xml",
+                            lambda data: data[: len(data) // 2])
+    open_files = len(os.listdir("/proc/self/fd"))
+    gc.disable()  # as during a consolidation
+    try:
+        for _ in range(5):
+            partial = read_partial(damaged, OrgConfig(), TODAY, wanted=WantedPeriods(None, None))
+            assert partial.failure is not None
+        assert len(os.listdir("/proc/self/fd")) == open_files
+    finally:
+        gc.enable()
+
+
 # --- Readers that fail ------------------------------------------------------------------------
 
 needs_fork = pytest.mark.skipif(
@@ -187,7 +256,7 @@ def test_a_reader_process_that_dies_costs_its_workbook_only(
         code="PROC", rows={"Payroll": payroll_rows(id_prefix="P")}))
     _failing_reader(monkeypatch, lambda: os._exit(1))
     if on_first_look:
-        _failing_reader(monkeypatch, lambda: os._exit(1), "_info_only")
+        _failing_reader(monkeypatch, lambda: os._exit(1), "read_info")
     report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=2)
     assert sorted(s.department for s in report.submissions if s.received) == [
         "ADMIN", "FIN", "HR", "IT", "LEGAL", "OPS"]
@@ -224,6 +293,27 @@ def test_a_reader_that_dies_while_a_result_is_handled_costs_its_workbook_only(
     assert sorted(s.department for s in report.submissions if s.received) == [
         "ADMIN", "FIN", "HR", "IT", "LEGAL", "OPS"]
     assert source(report, "PROC_2026-10 FAILS.xlsx")[0] == "unreadable"
+
+
+@pytest.mark.parametrize("read_first", [False, True])
+def test_an_unexpected_error_on_an_earlier_workbook_leaves_it_out_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_first: bool
+) -> None:
+    # Read in full (first) or to its Info sheet (last): the same outcome.
+    for code in ("FIN", "HR"):
+        os.utime(department(tmp_path, code), (OLD + 10, OLD + 10))
+    old = write_workbook(tmp_path / "OPS_2026-09 FAILS.xlsx", clean_department(
+        code="OPS", period="2026-09", rows={"Payroll": payroll_rows(id_prefix="O")}))
+    os.utime(old, (OLD + 20, OLD + 20) if read_first else (OLD, OLD))
+
+    def defect() -> None:
+        raise KeyError("Budget")
+
+    _failing_reader(monkeypatch, defect)
+    report = build_report(tmp_path, config=OrgConfig(), today=TODAY, workers=1)
+    assert source(report, "OPS_2026-09 FAILS.xlsx") == (
+        "other-period", "for period 2026-09; not part of this report")
+    assert exceptions_of(report, "OPS_2026-09 FAILS.xlsx") == []
 
 
 @pytest.mark.parametrize("workers", [1, 2])

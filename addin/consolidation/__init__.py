@@ -269,7 +269,7 @@ def collect(
     # known by then.
     tasks = (Task(index, read_partial, (paths[index], config, today, keep_personal, wanted(),
                                         plans.get(index))) for index in order)
-    run_tasks(pool, tasks, done, lambda index: reader_died(paths[index]))
+    run_tasks(pool, tasks, done, lambda index: reader_died(paths[index], config))
     return [found[index] for index in range(len(paths))]
 
 

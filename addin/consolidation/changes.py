@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from addin.consolidation.model import SheetChange
 from addin.consolidation.workers import cycle_collection_paused
-from addin.errors import WorkbookError
 from addin.kinds import DATA_KINDS
 from addin.kinds.base import RowModel
 from addin.settings import OrgConfig
@@ -128,9 +127,8 @@ def compare_workbooks(
     """Read the workbook and compare it with the first of ``candidates`` that can be
     read (runs in a worker process)."""
     with cycle_collection_paused():
-        try:
-            current = validate_workbook(current_path, config, today)
-        except (WorkbookError, OSError):
+        current = _validated(current_path, config, today)
+        if current is None:  # its own reading says why
             return Comparison(f"{candidates[0][1]} (unreadable)")
         currency = current.info.currency if current.info else None
         now = snapshot(current, config, currency)
@@ -145,9 +143,16 @@ def compare_with(
     that can be read; when none can, the comparison says so and lists no changes."""
     with cycle_collection_paused():
         for path, label in candidates:
-            try:
-                earlier = validate_workbook(path, config, today)
-            except (WorkbookError, OSError):  # damaged, being saved, gone, a folder ...
-                continue
-            return Comparison(label, *changes_between(now, snapshot(earlier, config, currency)))
+            earlier = _validated(path, config, today)
+            if earlier is not None:
+                return Comparison(label, *changes_between(now, snapshot(earlier, config, currency)))
         return Comparison(f"{candidates[0][1]} (unreadable)")
+
+
+def _validated(path: Path, config: OrgConfig, today: date) -> WorkbookResult | None:
+    """The workbook validated, or None when it cannot be read, whatever the reason
+    (damaged, being saved, gone, a folder, a defect): a comparison only says so."""
+    try:
+        return validate_workbook(path, config, today)
+    except Exception:
+        return None

@@ -11,6 +11,7 @@ the reporting currency happens once, in the parent, on these exact totals.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from typing import Any, NamedTuple
 
 from addin.consolidation.changes import Candidates, Comparison, compare_with, snapshot
 from addin.consolidation.model import SheetCount
-from addin.consolidation.workers import cycle_collection_paused
+from addin.consolidation.workers import Task, WorkerDied, alone, cycle_collection_paused
 from addin.errors import NotAWorkbook, ReaderStopped, WorkbookError
 from addin.files import sha256_of
 from addin.issues import Issue
@@ -183,17 +184,27 @@ def read_partial(
         try:
             return _read_partial(path, config, today, keep_personal, wanted, compare)
         except Exception as exc:  # a defect here: one workbook left out, not the whole run
-            return _failed(path, ReaderStopped(
+            partial = _failed(path, ReaderStopped(
                 path, f"reading it failed unexpectedly ({type(exc).__name__}: {exc}); this is a "
                 "defect in backoffice: please report it, with the file if you can"))
+            _take_info(partial, _info_only(path, config))  # its period decides whether it counts
+            return partial
 
 
-def reader_died(path: Path) -> FilePartial:
-    """``path`` as left out because the process reading it died (see ``run_tasks``)."""
-    return _failed(path, ReaderStopped(
+def reader_died(path: Path, config: OrgConfig) -> FilePartial:
+    """``path`` as left out because the process reading it died (see ``run_tasks``).
+
+    Its Info sheet is read in a process of its own (it may kill that one too):
+    a workbook of another period is then simply not part of the report, however
+    far it was read, as with any workbook that cannot be read.
+    """
+    partial = _failed(path, ReaderStopped(
         path, "the process reading it stopped (the computer ran out of memory, or the file is "
         "damaged in a way the reader cannot handle); it is left out of the report: open it in "
         "Excel and save it again"))
+    with contextlib.suppress(WorkerDied):
+        _take_info(partial, alone(Task(path, _info_only, (path, config))))
+    return partial
 
 
 def _failed(path: Path, error: WorkbookError) -> FilePartial:
@@ -253,10 +264,11 @@ def _read_partial(
 
 
 def _info_only(path: Path, config: OrgConfig) -> InfoModel | None:
-    """The workbook's valid Info sheet, or None if there is none or it cannot be read."""
+    """The workbook's valid Info sheet, or None if there is none or it cannot be read
+    (for whatever reason: the full reading of the workbook says why)."""
     try:
         return read_info(path, config)
-    except (WorkbookError, OSError):
+    except Exception:
         return None
 
 
