@@ -34,14 +34,18 @@ class WorkbookFile:
     _calamine: CalamineWorkbook
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _closed: bool = field(default=False, repr=False)
 
     @property
     def path(self) -> Path:
         return self.source.path
 
     def close(self) -> None:
-        """Let go of the file (a look reads from it as needed; see :func:`open_workbook`)."""
-        self._calamine.close()
+        """Let go of the file (a look reads from it as needed; see :func:`open_workbook`).
+        Closing twice does nothing (python-calamine's own close raises then)."""
+        if not self._closed:
+            self._closed = True
+            self._calamine.close()
 
     def __enter__(self) -> WorkbookFile:
         return self
