@@ -184,11 +184,9 @@ def read_partial(
         try:
             return _read_partial(path, config, today, keep_personal, wanted, compare)
         except Exception as exc:  # a defect here: one workbook left out, not the whole run
-            partial = _failed(path, ReaderStopped(
+            return _unreadable(path, config, ReaderStopped(
                 path, f"reading it failed unexpectedly ({type(exc).__name__}: {exc}); this is a "
                 "defect in backoffice: please report it, with the file if you can"))
-            _take_info(partial, _info_only(path, config))  # its period decides whether it counts
-            return partial
 
 
 def reader_died(path: Path, config: OrgConfig) -> FilePartial:
@@ -204,6 +202,15 @@ def reader_died(path: Path, config: OrgConfig) -> FilePartial:
         "Excel and save it again"))
     with contextlib.suppress(WorkerDied):
         _take_info(partial, alone(Task(path, _info_only, (path, config))))
+    return partial
+
+
+def _unreadable(path: Path, config: OrgConfig, error: WorkbookError) -> FilePartial:
+    """``path`` as a workbook that could not be read, with its Info sheet if that can
+    be read: an unreadable workbook of another period is simply not part of the
+    report, however far it was read."""
+    partial = _failed(path, error)
+    _take_info(partial, _info_only(path, config))
     return partial
 
 
@@ -239,11 +246,7 @@ def _read_partial(
         # A department may be saving its workbook right now: wait for it to settle.
         result = read_when_stable(path, lambda p: validate_workbook(p, config, today, wanted))
     except WorkbookError as exc:
-        partial = _failed(path, exc)
-        # Its period, if its Info sheet can tell: an unreadable workbook of another
-        # period is simply not part of the report, however far it was read.
-        _take_info(partial, _info_only(path, config))
-        return partial
+        return _unreadable(path, config, exc)
     except OSError as exc:  # gone for good between listing and reading
         return _failed(path, NotAWorkbook(path, f"the file cannot be read ({exc.strerror})"))
     # Taken after the read, so the fingerprint is of what was read.

@@ -48,6 +48,11 @@ class WorkbookSource:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def whole(self) -> bool:
+        """Whether the file was read whole, once (``content`` is its bytes)."""
+        return isinstance(self.content, bytes)
+
     def open_binary(self) -> BinaryIO:
         if isinstance(self.content, bytes):
             return io.BytesIO(self.content)
@@ -74,15 +79,16 @@ def open_source(
         if size == 0:
             raise NotAWorkbook(path, "the file is empty (0 bytes)")
         _check_size(path, size, limits)  # before reading it
-        # Read once, and every part of the reading works on these bytes: a workbook
-        # saved again while it is being read cannot give values from one save and
-        # error cells (scanned later, sheet by sheet) from another.
+        # Whole: read once, and every part of the reading works on these bytes, so a
+        # workbook saved again while it is being read cannot give values from one
+        # save and error cells (scanned later, sheet by sheet) from another.
         content = path.read_bytes() if whole else _head(path)
     except FileNotFoundError:
         raise NotAWorkbook(path, "file not found") from None
     except OSError as exc:  # no permission, a folder, a share that went away ...
         raise NotAWorkbook(path, f"the file cannot be read ({exc.strerror or exc})") from None
-    _check_size(path, len(content), limits)  # it may have grown meanwhile
+    if whole:
+        _check_size(path, len(content), limits)  # it may have grown since the look above
     head = content[:4096]
     source = WorkbookSource(path, content if whole else path)
     if head.startswith(OLE_MAGIC):

@@ -56,7 +56,7 @@ class WorkbookFile:
     @property
     def whole(self) -> bool:
         """Whether the file was read whole, once (see :func:`open_workbook`)."""
-        return isinstance(self.source.content, bytes)
+        return self.source.whole
 
     @property
     def sheet_names(self) -> list[str]:
@@ -125,7 +125,7 @@ def open_workbook(path: Path, config: OrgConfig, *, whole: bool = True) -> Workb
     source = open_source(path, config.limits, config.password_for(path), whole=whole)
     package = inspect_package(source)
     try:
-        if isinstance(source.content, bytes):
+        if source.whole:
             book = CalamineWorkbook.from_filelike(source.open_binary())
         else:
             book = CalamineWorkbook.from_path(str(source.content))
