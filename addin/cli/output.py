@@ -56,7 +56,7 @@ def _render_file(outcome: FileOutcome) -> list[str]:
         counted = ""
         if sheet is not None and sheet.present:
             counted = (
-                f": {_plural(sheet.rows_read, 'row')} read, {len(sheet.records)} accepted, "
+                f": {_plural(sheet.rows_read, 'row')} read, {sheet.accepted} accepted, "
                 f"{sheet.rejected} rejected"
             )
         if counted or name in by_sheet:

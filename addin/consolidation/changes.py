@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from addin.consolidation.model import SheetChange
 from addin.consolidation.workers import cycle_collection_paused
 from addin.kinds import DATA_KINDS
-from addin.kinds.base import RowModel
+from addin.kinds.base import RowContext
+from addin.kinds.inventory import stock_value
 from addin.settings import OrgConfig
 from addin.validation.workbook import WorkbookResult, validate_workbook
 
@@ -76,7 +77,7 @@ def comparison_file(
 class Snapshot:
     """A workbook's accepted rows (per sheet, by the sheet's key) and headline totals."""
 
-    rows: dict[str, dict[tuple[Any, ...], dict[str, Any]]]
+    rows: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
     totals: dict[str, Decimal]
 
 
@@ -100,8 +101,13 @@ def changes_between(
 
 
 def _keyed(result: WorkbookResult, sheet: str, key: tuple[str, ...]) -> dict[tuple[Any, ...], Any]:
-    records: list[tuple[int, RowModel]] = result.sheets[sheet].records
-    return {tuple(getattr(r, k) for k in key): r.model_dump() for _, r in records}
+    """Every accepted row's input values, by the row's key."""
+    rows = result.sheets[sheet].columns
+    if not rows:
+        return {}
+    fields = result.sheets[sheet].kind.model.model_fields
+    return dict(zip(zip(*(rows[k] for k in key), strict=True),
+                    zip(*(rows[k] for k in fields), strict=True), strict=True))
 
 
 def headline_totals(
@@ -109,15 +115,18 @@ def headline_totals(
 ) -> dict[str, Decimal]:
     """Budget, Actual, Gross Pay, Net Pay and Stock Value of one workbook, own currency."""
     totals = dict.fromkeys(("Budget", "Actual", "Gross Pay", "Net Pay", "Stock Value"), ZERO)
-    for _, budget in result.sheets["Budget"].records:
-        totals["Budget"] += budget.budget  # type: ignore[attr-defined]
-        totals["Actual"] += budget.actual or ZERO  # type: ignore[attr-defined]
-    for _, employee in result.sheets["Payroll"].records:
-        pay = employee.pay(config.payroll, currency)  # type: ignore[attr-defined]
-        totals["Gross Pay"] += pay.gross_pay
-        totals["Net Pay"] += pay.net_pay
-    for _, item in result.sheets["Inventory"].records:
-        totals["Stock Value"] += item.stock_value  # type: ignore[attr-defined]
+    budget = result.sheets["Budget"].columns
+    if budget:
+        totals["Budget"] = sum(budget["budget"], ZERO)
+        totals["Actual"] = sum((actual for actual in budget["actual"] if actual is not None), ZERO)
+    pay = result.sheets["Payroll"].derived(RowContext(currency=currency, payroll=config.payroll))
+    if pay:
+        totals["Gross Pay"] = sum(pay["gross_pay"], ZERO)
+        totals["Net Pay"] = sum(pay["net_pay"], ZERO)
+    stock = result.sheets["Inventory"].columns
+    if stock:
+        totals["Stock Value"] = sum(map(stock_value, stock["quantity_on_hand"],
+                                        stock["unit_cost"]), ZERO)
     return totals
 
 

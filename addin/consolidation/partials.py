@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,14 +27,13 @@ from addin.consolidation.workers import Task, WorkerDied, alone, cycle_collectio
 from addin.errors import NotAWorkbook, ReaderStopped, WorkbookError
 from addin.files import sha256_of
 from addin.issues import Issue
-from addin.kinds.budget import BudgetRow
+from addin.kinds.base import RowContext
 from addin.kinds.info import InfoModel
-from addin.kinds.inventory import InventoryRow, suggested_order
-from addin.kinds.payroll import PayrollRow
-from addin.kinds.schedule import ScheduleRow
+from addin.kinds.inventory import needs_reorder, stock_value, suggested_order
 from addin.scheduling.stability import read_when_stable
 from addin.settings import OrgConfig
 from addin.validation.batch import failure_issue
+from addin.validation.rows import SheetResult
 from addin.validation.workbook import WorkbookResult, read_info, validate_workbook
 
 ZERO = Decimal(0)
@@ -257,7 +258,7 @@ def _read_partial(
     if not result.read_in_full:
         return partial
     for name, sheet in result.sheets.items():
-        partial.counts.append(SheetCount(name, sheet.rows_read, len(sheet.records), sheet.rejected))
+        partial.counts.append(SheetCount(name, sheet.rows_read, sheet.accepted, sheet.rejected))
     _boil_down(partial, result, config, keep_personal)
     if compare is not None and partial.department is not None:
         now = snapshot(result, config, partial.currency)
@@ -287,67 +288,81 @@ def _take_info(partial: FilePartial, info: InfoModel | None) -> None:
 def _boil_down(
     partial: FilePartial, result: WorkbookResult, config: OrgConfig, keep_personal: bool
 ) -> None:
+    """Sums per group and the rows the report lists, a column at a time; every sum
+    adds the same amounts in the same (row) order as row by row, so it is as exact."""
     budget: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [ZERO, ZERO, 0])
-    for _, record in result.sheets["Budget"].records:
-        assert isinstance(record, BudgetRow)
-        sums = budget[(record.period, record.category)]
-        sums[0] += record.budget
-        if record.actual is not None:
-            sums[1] += record.actual
-            sums[2] += 1
+    rows = result.sheets["Budget"].columns
+    if rows:
+        for key, planned, actual in zip(zip(rows["period"], rows["category"], strict=True),
+                                        rows["budget"],
+                                        rows["actual"], strict=True):
+            sums = budget[key]
+            sums[0] += planned
+            if actual is not None:
+                sums[1] += actual
+                sums[2] += 1
     partial.budget = dict(budget)
-    _boil_down_payroll(partial, result, config, keep_personal)
-    _boil_down_inventory(partial, result)
+    _boil_down_payroll(partial, result.sheets["Payroll"], config, keep_personal)
+    _boil_down_inventory(partial, result.sheets["Inventory"])
     schedule = result.sheets["Schedule"]
-    for row, record in schedule.records:
-        assert isinstance(record, ScheduleRow)
-        partial.events.append(
-            Event(record.event_id, schedule.cell("event_id", row), record.title, record.type,
-                  record.start, record.end, record.location, record.owner, int(record.attendees))
-        )
+    rows = schedule.columns
+    if rows:
+        partial.events = list(map(Event._make, zip(
+            rows["event_id"], _cells(schedule, "event_id"), rows["title"], rows["type"],
+            rows["start"], rows["end"], rows["location"], rows["owner"],
+            map(int, rows["attendees"]), strict=True)))
+
+
+def _cells(sheet: SheetResult, key: str) -> list[str]:
+    """The A1 reference of column ``key`` in every accepted row."""
+    letters = sheet.letters.get(key, "")
+    return [f"{letters}{row}" for row in sheet.row_numbers]
 
 
 def _boil_down_payroll(
-    partial: FilePartial, result: WorkbookResult, config: OrgConfig, keep_personal: bool
+    partial: FilePartial, payroll: SheetResult, config: OrgConfig, keep_personal: bool
 ) -> None:
-    by_type: dict[str, list[tuple[Decimal, ...]]] = {}
-    payroll = result.sheets["Payroll"]
-    for row, record in payroll.records:
-        assert isinstance(record, PayrollRow)
-        pay = record.pay(config.payroll, partial.currency)
-        amounts = (record.base_salary, record.allowances, pay.overtime_pay, pay.gross_pay,
-                   pay.income_tax, record.deductions, pay.net_pay)
-        by_type.setdefault(record.employment_type, []).append(amounts)
-        partial.employees.append(
-            Employee(record.employee_id, payroll.cell("employee_id", row), record.employment_type,
-                     " ".join(map(str, amounts)),
-                     *((record.full_name, record.position, record.bank_account)
-                       if keep_personal else (None, None, None)))
-        )
-    # Summed a column at a time (in C) rather than a row at a time: the same
-    # additions in the same order, so the same exact totals.
-    partial.pay_groups = {
-        kind: (len(rows), tuple(sum(column, ZERO) for column in zip(*rows, strict=True)))
-        for kind, rows in by_type.items()
-    }
+    rows = payroll.columns
+    if not rows:
+        return
+    pay = payroll.derived(RowContext(currency=partial.currency, payroll=config.payroll))
+    amounts = [rows[key] if key in rows else pay[key] for key in PAY_FIELDS]
+    types = rows["employment_type"]
+    # Summed a column at a time (in C), each employment type's rows in row order.
+    partial.pay_groups = {}
+    for kind in dict.fromkeys(types):
+        mine = list(map(kind.__eq__, types))
+        partial.pay_groups[kind] = (sum(mine), tuple(sum(compress(column, mine), ZERO)
+                                                    for column in amounts))
+    personal: tuple[Iterable[Any], ...] = \
+        (rows["full_name"], rows["position"], rows["bank_account"]) if keep_personal \
+        else (repeat(None),) * 3
+    texts = map(" ".join, zip(*(map(str, column) for column in amounts), strict=True))
+    # Not strict: without the personal columns, ``repeat(None)`` has no end.
+    partial.employees = list(map(Employee._make, zip(
+        rows["employee_id"], _cells(payroll, "employee_id"), types, texts, *personal,
+        strict=False)))
 
 
-def _boil_down_inventory(partial: FilePartial, result: WorkbookResult) -> None:
+def _boil_down_inventory(partial: FilePartial, inventory: SheetResult) -> None:
+    rows = inventory.columns
+    if not rows:
+        return
     stock: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
-    for _, record in result.sheets["Inventory"].records:
-        assert isinstance(record, InventoryRow)
-        sums = stock[record.category]
+    on_hand, cost = rows["quantity_on_hand"], rows["unit_cost"]
+    for category, value in zip(rows["category"], map(stock_value, on_hand, cost), strict=True):
+        sums = stock[category]
         sums[0] += 1
-        sums[1] += record.stock_value
-        if record.needs_reorder:
-            partial.reorder.append(
-                ReorderItem(record.sku, record.item_name, record.location,
-                            record.quantity_on_hand, record.reorder_level,
-                            suggested_order(record.quantity_on_hand, record.reorder_level,
-                                            record.reorder_quantity),
-                            record.unit_cost, record.supplier)
-            )
+        sums[1] += value
     partial.stock = dict(stock)
+    level, quantity = rows["reorder_level"], rows["reorder_quantity"]
+    for position in compress(range(len(on_hand)), map(needs_reorder, on_hand, level)):
+        partial.reorder.append(
+            ReorderItem(rows["sku"][position], rows["item_name"][position],
+                        rows["location"][position], on_hand[position], level[position],
+                        suggested_order(on_hand[position], level[position], quantity[position]),
+                        cost[position], rows["supplier"][position])
+        )
 
 
 # --- Sending partials between processes -----------------------------------------------------

@@ -3,22 +3,34 @@
 A sheet kind (Budget, Payroll, ...) is one module that declares:
 
 * its input columns (:class:`addin.columns.Column`), in template order;
-* its row model, a strict pydantic model whose fields are the column keys;
+* its row model, a strict pydantic model whose fields are the column keys and
+  whose field types and constraints (``Field(ge=0)``, ``Literal[...]``) are the
+  rules of one cell;
+* its row rules (:class:`RowRule`), the rules across the cells of one row,
+  written a column at a time (End after Start, Net Pay not negative);
 * its computed columns (recomputed from inputs, never read from the file);
 * its uniqueness keys within a sheet.
 
 :class:`SheetKind` bundles those so that the reader, validator, template
 writer and report can treat every kind alike.
+
+Validation works a column at a time (see :mod:`addin.validation.rows`): each
+field's type and constraints go through pydantic for a whole column in one call
+(:meth:`SheetKind.field_adapter`), then the row rules run over the rows whose
+cells all passed. No model is built per row on that path; the row model is
+built only where a caller asks for records (:attr:`SheetResult.records`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationInfo
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from addin.columns import Column, ComputedColumn
@@ -63,9 +75,36 @@ def rule_error(rule: str, column: str, reason: str) -> PydanticCustomError:
     return PydanticCustomError(rule, f"row rule '{rule}' failed", {"column": column, "reason": reason})
 
 
+Columns = Mapping[str, Sequence[Any]]
+"""A sheet's rows a column at a time: column key -> the values, in row order."""
+
+Broken = tuple[int, str]
+"""A row a rule rejects: its position in the columns, and the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowRule:
+    """A rule across the cells of one row, checked a column at a time.
+
+    ``check`` gets the rows whose cells all passed their own rules (so no value
+    is missing or of the wrong type) and the workbook's :class:`RowContext`, and
+    yields the position and the reason of every row that breaks the rule. The
+    reason completes "<Header> is <value>; it ..." for the cell of ``column``
+    (for example ``"must be after Start (2026-10-05 09:00)"``).
+    """
+
+    name: str
+    column: str
+    check: Callable[[Columns, RowContext], Iterable[Broken]]
+
+
+Derive = Callable[[Columns, RowContext], dict[str, list[Any]]]
+"""Computed columns worked out from the input columns (Payroll's pay), once."""
+
+
 @dataclass(frozen=True)
 class SheetKind:
-    """One kind of data sheet: its columns, model, computed columns and keys."""
+    """One kind of data sheet: its columns, model, rules, computed columns and keys."""
 
     name: str
     columns: tuple[Column, ...]
@@ -73,6 +112,10 @@ class SheetKind:
     computed: tuple[ComputedColumn, ...] = ()
     unique_keys: tuple[tuple[str, ...], ...] = ()
     description: str = ""
+    rules: tuple[RowRule, ...] = ()
+    # Computed columns the row rules or the consolidation need for every row, worked
+    # out a column at a time while validating (rules see them beside the inputs).
+    derive: Derive | None = None
 
     @property
     def table_name(self) -> str:
@@ -88,6 +131,18 @@ class SheetKind:
         )
 
     @cached_property
+    def field_adapters(self) -> dict[str, TypeAdapter[list[Any]]]:
+        """Per input column, the model field's type and constraints over a whole
+        column: one call validates every cell of it (in Rust, no model per row)."""
+        return {key: TypeAdapter(list[_field_type(info)], config=_COLUMN_CONFIG)  # type: ignore[arg-type,misc]
+                for key, info in self.model.model_fields.items()}
+
+    @property
+    def derived_keys(self) -> tuple[str, ...]:
+        """The keys ``derive`` gives: the kind's computed columns."""
+        return tuple(column.key for column in self.computed) if self.derive is not None else ()
+
+    @cached_property
     def by_key(self) -> dict[str, Column]:
         return {column.key: column for column in self.columns}
 
@@ -97,3 +152,12 @@ class SheetKind:
 
     def column(self, key: str) -> Column:
         return self.by_key[key]
+
+
+# Strict as the row model; quiet about inputs, which may be payroll figures.
+_COLUMN_CONFIG = ConfigDict(strict=True, hide_input_in_errors=True)
+
+
+def _field_type(info: FieldInfo) -> Any:
+    """A model field's type with its constraints, as pydantic keeps them apart."""
+    return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation

@@ -7,13 +7,14 @@ is unique within the sheet.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field
 
 from addin.columns import Column, ColumnType, ComputedColumn
-from addin.kinds.base import RowModel, SheetKind, context_of, rule_error
+from addin.kinds.base import Broken, Columns, RowContext, RowModel, RowRule, SheetKind
 
 CATEGORIES = (
     "Personnel",
@@ -70,17 +71,6 @@ class BudgetRow(RowModel):
     actual: NonNegative | None = None
     notes: str | None = None
 
-    @model_validator(mode="after")
-    def _period_in_workbook_year(self, info: ValidationInfo) -> Self:
-        workbook_period = context_of(info).period
-        if workbook_period and self.period[:4] != workbook_period[:4]:
-            raise rule_error(
-                "period-outside-year",
-                "period",
-                f"must be a month of {workbook_period[:4]}, the year of this workbook",
-            )
-        return self
-
     @property
     def variance(self) -> Decimal | None:
         return variance(self.actual, self.budget)
@@ -102,6 +92,21 @@ def variance_pct(actual: Decimal | None, budget: Decimal) -> Decimal | None:
     return (actual - budget) / budget
 
 
+def _period_in_workbook_year(rows: Columns, context: RowContext) -> Iterator[Broken]:
+    """A Budget row's month is a month of the workbook's year (a multi-month plan
+    is fine, last year's actuals pasted in are not)."""
+    if not context.period:
+        return
+    year = context.period[:4]
+    reason = f"must be a month of {year}, the year of this workbook"
+    for position, period in enumerate(rows["period"]):
+        if period[:4] != year:
+            yield position, reason
+
+
+RULES = (RowRule("period-outside-year", "period", _period_in_workbook_year),)
+
+
 KIND = SheetKind(
     name="Budget",
     columns=COLUMNS,
@@ -109,4 +114,5 @@ KIND = SheetKind(
     computed=COMPUTED,
     unique_keys=(("period", "account_code"),),
     description="Budget against actual by account and month.",
+    rules=RULES,
 )

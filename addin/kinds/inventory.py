@@ -6,14 +6,15 @@ Reorder Level. (SKU, Location) is unique within the sheet.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field
 
 from addin.columns import Column, ColumnType, ComputedColumn
-from addin.kinds.base import RowModel, SheetKind, context_of, rule_error
+from addin.kinds.base import Broken, Columns, RowContext, RowModel, RowRule, SheetKind
 
 ZERO = Decimal(0)
 
@@ -79,15 +80,6 @@ class InventoryRow(RowModel):
     supplier: str | None = None
     last_counted: date
 
-    @model_validator(mode="after")
-    def _counted_in_the_past(self, info: ValidationInfo) -> Self:
-        today = context_of(info).today
-        if self.last_counted > today:
-            raise rule_error(
-                "date-in-future", "last_counted", f"is in the future; it must be {today} or earlier"
-            )
-        return self
-
     @property
     def stock_value(self) -> Decimal:
         return stock_value(self.quantity_on_hand, self.unit_cost)
@@ -97,6 +89,18 @@ class InventoryRow(RowModel):
         return needs_reorder(self.quantity_on_hand, self.reorder_level)
 
 
+def _counted_in_the_past(rows: Columns, context: RowContext) -> Iterator[Broken]:
+    today = context.today
+    counted = rows["last_counted"]
+    if not counted or max(counted) <= today:  # the usual sheet, decided in C
+        return
+    reason = f"is in the future; it must be {today} or earlier"
+    yield from ((position, reason) for position, day in enumerate(counted) if day > today)
+
+
+RULES = (RowRule("date-in-future", "last_counted", _counted_in_the_past),)
+
+
 KIND = SheetKind(
     name="Inventory",
     columns=COLUMNS,
@@ -104,4 +108,5 @@ KIND = SheetKind(
     computed=COMPUTED,
     unique_keys=(("sku", "location"),),
     description="Stock on hand by item and location.",
+    rules=RULES,
 )

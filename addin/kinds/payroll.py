@@ -16,14 +16,15 @@ Full Name and Bank Account are personal data (``confidential``).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple, Self
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field
 
 from addin.columns import Column, ColumnType, ComputedColumn
-from addin.kinds.base import RowModel, SheetKind, context_of, rule_error
+from addin.kinds.base import Broken, Columns, RowContext, RowModel, RowRule, SheetKind
 from addin.settings import PayrollSettings, TaxBracket
 
 EMPLOYMENT_TYPES = ("Full-time", "Part-time", "Contractor")
@@ -145,13 +146,55 @@ def compute_pay(
     settings: PayrollSettings,
     currency: str | None = None,
 ) -> Pay:
-    """The contract's pay computation, exactly (Decimal throughout)."""
-    hourly_rate = base_salary / settings.standard_monthly_hours
-    overtime_pay = round_cents(overtime_hours * hourly_rate * settings.overtime_multiplier)
-    gross_pay = base_salary + allowances + overtime_pay
+    """The contract's pay computation, exactly (Decimal throughout), for one employee."""
+    pay = pay_columns([base_salary], [allowances], [overtime_hours], [deductions], settings, currency)
+    return Pay(*(pay[column.key][0] for column in COMPUTED))
+
+
+def pay_columns(
+    base_salary: Sequence[Decimal],
+    allowances: Sequence[Decimal],
+    overtime_hours: Sequence[Decimal],
+    deductions: Sequence[Decimal],
+    settings: PayrollSettings,
+    currency: str | None = None,
+) -> dict[str, list[Decimal]]:
+    """The pay of every employee, a computed column at a time (keys as in ``COMPUTED``).
+
+    The one place the pay is worked out: :func:`compute_pay` is this for one row.
+    """
+    standard_hours, multiplier = settings.standard_monthly_hours, settings.overtime_multiplier
     brackets = settings.brackets_for(currency) if currency else settings.tax_brackets
-    tax = income_tax(gross_pay, brackets)
-    return Pay(hourly_rate, overtime_pay, gross_pay, tax, gross_pay - tax - deductions)
+    hourly_rate = [base / standard_hours for base in base_salary]
+    overtime_pay = [round_cents(hours * rate * multiplier)
+                    for hours, rate in zip(overtime_hours, hourly_rate, strict=True)]
+    gross_pay = [base + extra + overtime for base, extra, overtime
+                 in zip(base_salary, allowances, overtime_pay, strict=True)]
+    tax = [income_tax(gross, brackets) for gross in gross_pay]
+    net_pay = [gross - taxed - taken
+               for gross, taxed, taken in zip(gross_pay, tax, deductions, strict=True)]
+    return {"hourly_rate": hourly_rate, "overtime_pay": overtime_pay, "gross_pay": gross_pay,
+            "income_tax": tax, "net_pay": net_pay}
+
+
+def _derive_pay(rows: Columns, context: RowContext) -> dict[str, list[Decimal]]:
+    return pay_columns(rows["base_salary"], rows["allowances"], rows["overtime_hours"],
+                       rows["deductions"], context.payroll, context.currency)
+
+
+def _net_pay_not_negative(rows: Columns, context: RowContext) -> Iterator[Broken]:
+    net_pay = rows["net_pay"]
+    if not net_pay or min(net_pay) >= ZERO:  # the usual sheet, decided in C
+        return
+    for position, net in enumerate(net_pay):
+        if net < ZERO:
+            yield position, (
+                f"makes Net Pay {net:.2f} (Gross Pay {rows['gross_pay'][position]:.2f} - Income "
+                f"Tax {rows['income_tax'][position]:.2f} - Deductions "
+                f"{rows['deductions'][position]:.2f}); Net Pay must be 0 or more")
+
+
+RULES = (RowRule("net-pay-negative", "deductions", _net_pay_not_negative),)
 
 
 NonNegative = Annotated[Decimal, Field(ge=0)]
@@ -168,47 +211,10 @@ class PayrollRow(RowModel):
     deductions: NonNegative = ZERO
     bank_account: str | None = None
 
-    # The pay worked out while validating, and the settings and currency it was
-    # worked out with. A plain slot rather than a pydantic PrivateAttr: pydantic
-    # fills private attributes through a Python call on every row it builds,
-    # which cost as much as validating the row's fields.
-    __slots__ = ("_pay",)
-    if TYPE_CHECKING:
-        _pay: tuple[PayrollSettings, str | None, Pay]
-
-    @model_validator(mode="after")
-    def _net_pay_not_negative(self, info: ValidationInfo) -> Self:
-        context = context_of(info)
-        # A row being validated has no pay worked out yet: no cache to look at.
-        pay = self._work_out_pay(context.payroll, context.currency)
-        if pay.net_pay < 0:
-            raise rule_error(
-                "net-pay-negative",
-                "deductions",
-                f"makes Net Pay {pay.net_pay:.2f} (Gross Pay {pay.gross_pay:.2f} - Income Tax "
-                f"{pay.income_tax:.2f} - Deductions {self.deductions:.2f}); "
-                "Net Pay must be 0 or more",
-            )
-        return self
-
     def pay(self, settings: PayrollSettings, currency: str | None = None) -> Pay:
-        """This employee's pay under ``settings`` (computed once per settings and currency)."""
-        try:
-            cached = self._pay
-        except AttributeError:  # not worked out yet (or the row is a copy)
-            return self._work_out_pay(settings, currency)
-        if cached[0] is settings and cached[1] == currency:
-            return cached[2]
-        return self._work_out_pay(settings, currency)
-
-    def _work_out_pay(self, settings: PayrollSettings, currency: str | None) -> Pay:
-        pay = compute_pay(
-            self.base_salary, self.allowances, self.overtime_hours, self.deductions,
-            settings, currency,
-        )
-        # The row is frozen for its fields; the cache is not one of them.
-        object.__setattr__(self, "_pay", (settings, currency, pay))
-        return pay
+        """This employee's pay under ``settings``."""
+        return compute_pay(self.base_salary, self.allowances, self.overtime_hours,
+                           self.deductions, settings, currency)
 
 
 KIND = SheetKind(
@@ -218,4 +224,6 @@ KIND = SheetKind(
     computed=COMPUTED,
     unique_keys=(("employee_id",),),
     description="The month's pay inputs per employee.",
+    rules=RULES,
+    derive=_derive_pay,
 )

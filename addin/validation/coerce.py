@@ -1,9 +1,9 @@
 """From raw cells to typed values, column by column, with a problem per bad cell.
 
 Works a column at a time (one coercer chosen per column, then a tight loop),
-so per-row Python work stays small. A row's dict holds only the cells that
-coerced cleanly; a cell with a problem is left out of its dict and reported
-here, so the row model never sees it (see :mod:`addin.validation.rows`).
+so per-row Python work stays small. The result is a column of typed values per
+column key; a cell with a problem is reported here and holds :data:`BAD` in its
+column, so no later rule ever sees it (see :mod:`addin.validation.rows`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
 from operator import itemgetter, methodcaller
 from typing import Any, cast
 
@@ -56,17 +55,28 @@ def describe(header: str, raw: RawValue, reason: str) -> str:
     return f"{header} is {shown_value(raw)}; it {reason}"
 
 
-@dataclass(slots=True)
-class CoercedRows:
-    """Typed values per data row, plus the cells that did not coerce."""
+class _Bad:
+    """The value of a cell that did not coerce (reported already)."""
 
-    values: list[dict[str, Any]]
+    def __repr__(self) -> str:
+        return "BAD"
+
+
+BAD: Any = _Bad()
+
+
+@dataclass(slots=True)
+class CoercedColumns:
+    """Typed values per column key (in data-row order), plus the cells that did not coerce."""
+
+    columns: dict[str, list[Any]]
+    rows: int
     issues: list[Issue] = field(default_factory=list)
-    # (row position in ``values``, column key) of every cell with an error.
+    # (row position in the columns, column key) of every cell with an error.
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
 
 
-def coerce_rows(table: SheetTable, file: str) -> CoercedRows:
+def coerce_columns(table: SheetTable, file: str) -> CoercedColumns:
     """Coerce every input column of ``table``'s data rows.
 
     Each column goes through a fast path that converts the usual cells (numbers
@@ -76,8 +86,7 @@ def coerce_rows(table: SheetTable, file: str) -> CoercedRows:
     """
     grid = table.grid
     count = len(table.rows)
-    keys: list[str] = []
-    columns: list[list[Any]] = []
+    columns: dict[str, list[Any]] = {}
     raws_of: dict[str, list[RawValue]] = {}
     issues: list[Issue] = []
     bad: set[tuple[int, str]] = set()
@@ -86,9 +95,8 @@ def coerce_rows(table: SheetTable, file: str) -> CoercedRows:
     reached = min(map(len, cell_rows), default=0)
     for column in table.kind.columns:
         col = table.columns.get(column.key)
-        keys.append(column.key)
         if col is None:
-            columns.append([column.blank_default] * count)
+            columns[column.key] = [column.blank_default] * count
             continue
         raws = raws_of[column.key] = list(map(itemgetter(col), cell_rows)) if col < reached \
             else [cells[col] if col < len(cells) else None for cells in cell_rows]
@@ -108,15 +116,12 @@ def coerce_rows(table: SheetTable, file: str) -> CoercedRows:
                 )
                 if outcome.severity is Severity.ERROR:
                     bad.add((position, column.key))
-                outcome = outcome.value
+                    outcome = BAD
+                else:
+                    outcome = outcome.value
             values[position] = None if outcome is OMIT else outcome
-        columns.append(values)
-    # map() rather than a comprehension: no Python frame per row.
-    rows = list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True)))) if columns \
-        else [{} for _ in range(count)]
-    for position, key in bad:
-        del rows[position][key]  # the model never sees a cell that did not coerce
-    result = CoercedRows(rows, issues, bad)
+        columns[column.key] = values
+    result = CoercedColumns(columns, count, issues, bad)
     _check_identifiers(table, file, result, raws_of)
     return result
 
@@ -247,7 +252,7 @@ def coerce_cell(column: Column, coerce: Coercer, raw: RawValue) -> Any:
 
 
 def _check_identifiers(
-    table: SheetTable, file: str, result: CoercedRows, raws_of: dict[str, list[RawValue]]
+    table: SheetTable, file: str, result: CoercedColumns, raws_of: dict[str, list[RawValue]]
 ) -> None:
     """Warn about codes typed as numbers where the column's codes have leading zeros."""
     grid = table.grid
@@ -285,4 +290,4 @@ def _zero_padded_lengths(values: Sequence[RawValue]) -> list[int]:
     return [len(text) for text in leading if text.isdigit()]
 
 
-__all__ = ["CoercedRows", "coerce_rows", "coercer_for", "describe"]
+__all__ = ["BAD", "CoercedColumns", "coerce_columns", "coercer_for", "describe"]

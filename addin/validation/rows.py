@@ -1,15 +1,25 @@
-"""Validating a sheet's rows in bulk and turning every failure into an issue.
+"""Validating a sheet's rows a column at a time, and turning every failure into an issue.
 
-All rows of a sheet go through the kind's pydantic model in one call (a
-``TypeAdapter`` over the list), then the cross-row rules (uniqueness keys) run
-over the clean rows. :func:`issues_from_validation_error` is the one place
-where a pydantic error location becomes a cell reference.
+The cells come typed from :mod:`addin.validation.coerce`. Then, for the sheet
+as a whole:
+
+1. each column goes through its model field's type and constraints in one
+   pydantic call (:attr:`addin.kinds.base.SheetKind.field_adapters`);
+2. the kind's computed columns are worked out for the rows whose cells all
+   passed (``SheetKind.derive``), and its row rules run over those rows;
+3. the uniqueness keys are checked over every row whose key cells coerced.
+
+A row with any error is left out; the accepted rows are kept a column at a
+time (:attr:`SheetResult.columns`), and row models are built only when a caller
+asks for :attr:`SheetResult.records`. No Python work is done per clean row
+beyond what the rules themselves need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -20,109 +30,188 @@ from addin.cells import RawValue, column_letter
 from addin.issues import Issue, Severity, shown_value
 from addin.kinds.base import RowContext, RowModel, SheetKind
 from addin.reading.table import SheetTable
-from addin.validation.coerce import coerce_rows, describe
+from addin.validation.coerce import BAD, coerce_columns, describe
 
 
 @dataclass(slots=True)
 class SheetResult:
     """One data sheet, read and validated.
 
-    ``records`` holds (worksheet row number, record) for every accepted row.
+    The accepted rows are kept a column at a time: ``columns`` maps every input
+    column key and every derived column key (Payroll's pay) to its values, and
+    ``row_numbers`` holds each accepted row's worksheet row number.
     ``rows_read`` = accepted + rejected, always.
     """
 
     kind: SheetKind
     sheet: str
     rows_read: int = 0
-    records: list[tuple[int, RowModel]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     present: bool = True
-    # Column key -> worksheet column letters, to name a record's cells later.
+    # Column key -> worksheet column letters, to name a row's cells later.
     letters: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    row_numbers: list[int] = field(default_factory=list)
+    # What the derived columns were worked out with (settings, currency).
+    context: RowContext | None = None
+    _records: list[tuple[int, RowModel]] | None = field(default=None, repr=False)
 
     def cell(self, key: str, row: int) -> str:
         """A1 reference of column ``key`` in worksheet row ``row`` (1-based)."""
         return f"{self.letters.get(key, '')}{row}"
 
     @property
+    def accepted(self) -> int:
+        return len(self.row_numbers)
+
+    @property
     def rejected(self) -> int:
-        return self.rows_read - len(self.records)
+        return self.rows_read - self.accepted
+
+    def derived(self, context: RowContext) -> dict[str, list[Any]]:
+        """The kind's derived columns of the accepted rows, worked out under ``context``'s
+        payroll settings and currency: those of the validation when they were the same."""
+        derive = self.kind.derive
+        if derive is None or not self.row_numbers:
+            return {}
+        if self.context is not None and self.context.payroll is context.payroll \
+                and self.context.currency == context.currency:
+            return {key: self.columns[key] for key in self.kind.derived_keys}
+        return derive(self.columns, context)
+
+    @property
+    def records(self) -> list[tuple[int, RowModel]]:
+        """(worksheet row number, row model) of every accepted row, built on first use."""
+        if self._records is None:
+            keys = list(self.kind.model.model_fields)
+            construct = self.kind.model.model_construct
+            rows = zip(*(self.columns[key] for key in keys), strict=True) if self.columns else ()
+            self._records = [(number, construct(**dict(zip(keys, values, strict=True))))
+                             for number, values in zip(self.row_numbers, rows, strict=True)]
+        return self._records
 
 
 def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetResult:
     """Coerce, validate and check every data row of ``table``."""
     kind, grid = table.kind, table.grid
-    result = SheetResult(kind, grid.sheet, rows_read=len(table.rows), issues=list(table.issues))
+    result = SheetResult(kind, grid.sheet, rows_read=len(table.rows), issues=list(table.issues),
+                         context=context)
     result.letters = {key: column_letter(col + grid.origin[1]) for key, col in table.columns.items()}
-    coerced = coerce_rows(table, file)
+    coerced = coerce_columns(table, file)
     result.issues.extend(coerced.issues)
     bad_rows = {position for position, _ in coerced.bad_cells}
-    models: list[Any] = [None] * len(coerced.values)
-    failed: list[int] = []
-    # In chunks: a list with any error returns no models at all, so one bad row
-    # costs a second pass over its chunk, not over the whole sheet.
-    for start in range(0, len(coerced.values), CHUNK_ROWS):
-        chunk = coerced.values[start:start + CHUNK_ROWS]
-        try:
-            models[start:start + len(chunk)] = kind.adapter.validate_python(chunk, context=context)
-        except ValidationError as exc:
-            failed.append(start)
-            for issue, position in issues_from_validation_error(
-                exc, table, file, coerced.bad_cells, offset=start
-            ):
-                result.issues.append(issue)
-                bad_rows.add(position)
-    bad_rows |= _check_unique_keys(table, file, coerced.values, bad_rows, result.issues)
-    for start in failed:
-        clean = [p for p in range(start, min(start + CHUNK_ROWS, len(models))) if p not in bad_rows]
-        again = kind.adapter.validate_python([coerced.values[p] for p in clean], context=context)
-        for position, model in zip(clean, again, strict=True):
-            models[position] = model
-    keep = [True] * len(models)
-    for position in bad_rows:
-        keep[position] = False
+    uncoerced: dict[str, set[int]] = {}  # did not coerce: reported as such already
+    for position, key in coerced.bad_cells:
+        uncoerced.setdefault(key, set()).add(position)
+    columns: dict[str, list[Any]] = {}
+    found: list[tuple[int, int, Issue]] = []  # (row position, column order, issue)
+    for order, column in enumerate(kind.columns):
+        columns[column.key], failures = _validate_column(
+            kind, column.key, coerced.columns[column.key], uncoerced.get(column.key, set()))
+        for position, error in failures:
+            rule, reason = plain_reason(error)
+            found.append((position, order, _issue_at(table, file, position, column.key, rule,
+                                                     reason)))
+            bad_rows.add(position)
+    # Reported row by row, as a clerk reads the sheet.
+    result.issues.extend(issue for _, _, issue in sorted(found, key=itemgetter(0, 1)))
+    clean = _kept(bad_rows, coerced.rows)
+    derived, broken = _check_rules(table, file, context, _rows_at(columns, clean), clean,
+                                   result.issues)
+    bad_rows |= broken
+    bad_rows |= _check_unique_keys(table, file, columns, result.issues)
+    accepted = _kept(bad_rows, coerced.rows)
+    result.columns = _rows_at(columns, accepted)
+    # The derived columns are of the clean rows: keep those that are accepted too.
+    result.columns.update(_rows_at(derived, _among(clean, accepted)))
     top = grid.origin[0] + 1
-    result.records = [
-        (top + row, model) for (row, _), model, kept in zip(table.rows, models, keep, strict=True)
-        if kept
-    ]
+    numbers = [top + row for row, _ in table.rows]
+    result.row_numbers = numbers if accepted is None else list(compress(numbers, accepted))
     return result
 
 
-# Small, because a chunk with one bad row is validated twice: at 512 rows a
-# sheet with five bad rows in 5,000 went through pydantic half again. A call
-# per 32 rows costs little next to the rows themselves.
-CHUNK_ROWS = 32
+def _validate_column(
+    kind: SheetKind, key: str, values: list[Any], skip: set[int]
+) -> tuple[list[Any], list[tuple[int, ErrorDetails]]]:
+    """A column's values as its model field validates them, and the failures by row
+    position. Cells in ``skip`` (they did not coerce) are not validated; they and
+    the failed cells keep their values."""
+    validate = kind.field_adapters[key].validate_python
+    failures: list[tuple[int, ErrorDetails]] = []
+    while True:  # twice at most: a cell's validation does not depend on the others
+        kept = [p for p in range(len(values)) if p not in skip] if skip else None
+        try:
+            validated = validate(values if kept is None else [values[p] for p in kept])
+            break
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False)
+        for error in errors:
+            index = int(error["loc"][0])
+            position = index if kept is None else kept[index]
+            failures.append((position, error))
+            skip = skip | {position}
+    if kept is None:
+        return validated, failures
+    merged = list(values)
+    for position, value in zip(kept, validated, strict=True):
+        merged[position] = value
+    return merged, failures
 
 
-def issues_from_validation_error(
-    exc: ValidationError, table: SheetTable, file: str, bad_cells: set[tuple[int, str]],
-    offset: int = 0,
-) -> list[tuple[Issue, int]]:
-    """Each pydantic error as an issue at its cell, with the row position it concerns.
-
-    Errors for cells that already failed coercion (reported as "missing" here,
-    since they were left out) are dropped: the coercion issue says it better.
-    """
-    found: list[tuple[Issue, int]] = []
-    for error in exc.errors(include_url=False, include_input=False):
-        position = offset + int(error["loc"][0])
-        key = _column_of(error)
-        if key is None or (position, key) in bad_cells:
-            continue
-        found.append((_issue_at(table, file, position, key, error), position))
-    return found
+def _kept(bad_rows: set[int], count: int) -> list[bool] | None:
+    """Which of ``count`` rows to keep, or None for all of them (the usual sheet:
+    then no column is copied)."""
+    if not bad_rows:
+        return None
+    keep = [True] * count
+    for position in bad_rows:
+        keep[position] = False
+    return keep
 
 
-def _column_of(error: ErrorDetails) -> str | None:
-    if len(error["loc"]) > 1:
-        return str(error["loc"][1])
-    ctx = error.get("ctx") or {}
-    column = ctx.get("column")
-    return str(column) if column else None
+def _rows_at(columns: dict[str, list[Any]], keep: list[bool] | None) -> dict[str, list[Any]]:
+    if keep is None:
+        return columns
+    return {key: list(compress(values, keep)) for key, values in columns.items()}
 
 
-def _issue_at(table: SheetTable, file: str, position: int, key: str, error: ErrorDetails) -> Issue:
+def _among(first: list[bool] | None, second: list[bool] | None) -> list[bool] | None:
+    """Of the rows ``first`` keeps, which ``second`` (a subset, over all rows) keeps."""
+    if second is None or first is None:
+        return second
+    return list(compress(second, first))
+
+
+def _check_rules(
+    table: SheetTable, file: str, context: RowContext, rows: dict[str, list[Any]],
+    clean: list[bool] | None, issues: list[Issue],
+) -> tuple[dict[str, list[Any]], set[int]]:
+    """The derived columns of the ``rows`` whose cells all passed (those ``clean``
+    keeps), and the positions of the rows that break a row rule, each reported at
+    the cell its rule names."""
+    kind = table.kind
+    count = len(next(iter(rows.values()), ()))
+    if not count:
+        return {}, set()
+    derived = kind.derive(rows, context) if kind.derive is not None else {}
+    given = {**rows, **derived} if derived else rows
+    # Rules count among the clean rows; the sheet's positions count all of them.
+    positions: list[int] | range = range(count) if clean is None \
+        else list(compress(range(len(clean)), clean))
+    found: list[tuple[int, int, Issue]] = []
+    for order, rule in enumerate(kind.rules):
+        for index, reason in rule.check(given, context):
+            position = positions[index]
+            found.append((position, order, _issue_at(table, file, position, rule.column,
+                                                     rule.name, reason)))
+    issues.extend(issue for _, _, issue in sorted(found, key=itemgetter(0, 1)))
+    return derived, {position for position, _, _ in found}
+
+
+def _issue_at(
+    table: SheetTable, file: str, position: int, key: str, rule: str, reason: str
+) -> Issue:
+    """The issue of the cell of column ``key`` in data row ``position``."""
     kind, grid = table.kind, table.grid
     column = kind.column(key)
     row = table.rows[position][0]
@@ -132,7 +221,6 @@ def _issue_at(table: SheetTable, file: str, position: int, key: str, error: Erro
         row_cells = table.rows[position][1]
         raw = row_cells[col] if col < len(row_cells) else None
     cell = grid.ref(row, col) if col is not None else ""
-    rule, reason = plain_reason(error)
     return Issue(
         file, grid.sheet, cell, column.header, shown_value(raw), rule,
         describe(column.header, raw, reason), Severity.ERROR, grid.origin[0] + row + 1,
@@ -178,38 +266,33 @@ def _number(value: object) -> str:
 
 
 def _duplicate_groups(
-    values: list[dict[str, Any]], key_columns: tuple[str, ...]
+    columns: dict[str, list[Any]], key_columns: tuple[str, ...]
 ) -> dict[tuple[Any, ...], list[int]]:
     """Positions of the rows sharing each key that occurs more than once."""
-    getter = itemgetter(*key_columns)
-    try:  # the usual sheet, every key cell filled and every key once, decided in C
-        if len(set(map(getter, values))) == len(values):
-            return {}
-    except KeyError:  # a key cell that did not coerce: look row by row
-        pass
+    keys: list[Any] = columns[key_columns[0]] if len(key_columns) == 1 \
+        else list(zip(*(columns[k] for k in key_columns), strict=True))
+    if len(set(keys)) == len(keys):  # the usual sheet, every key once, decided in C
+        return {}
     first: dict[Any, int] = {}
     groups: dict[tuple[Any, ...], list[int]] = {}
-    for position, row_values in enumerate(values):
-        try:
-            key = getter(row_values)
-        except KeyError:
+    for position, key in enumerate(keys):
+        whole = key if len(key_columns) > 1 else (key,)
+        if BAD in whole:
             continue  # a key cell that did not coerce: already an error
         earlier = first.setdefault(key, position)
         if earlier != position:
-            whole = key if len(key_columns) > 1 else (key,)
             groups.setdefault(whole, [earlier]).append(position)
     return groups
 
 
 def _check_unique_keys(
-    table: SheetTable, file: str, values: list[dict[str, Any]], bad_rows: set[int],
-    issues: list[Issue],
+    table: SheetTable, file: str, columns: dict[str, list[Any]], issues: list[Issue]
 ) -> set[int]:
     """Every row of a group sharing a uniqueness key is an error: none is trusted."""
     duplicated: set[int] = set()
     kind, grid = table.kind, table.grid
     for key_columns in kind.unique_keys:
-        groups = _duplicate_groups(values, key_columns)
+        groups = _duplicate_groups(columns, key_columns)
         headers = " and ".join(kind.column(k).header for k in key_columns)
         # Point at the code that identifies the row (Account Code, not Period).
         first_key = next((k for k in key_columns if kind.column(k).identifier), key_columns[0])
