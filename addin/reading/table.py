@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from operator import itemgetter
+from typing import Final, cast
 
 from addin import locales
 from addin.cells import ExcelError, RawValue, is_blank
@@ -107,9 +108,15 @@ def _table(
     table.issues.extend(_unknown_columns(grid, kind, file, header, lookup))
     data_cols = sorted(found.values())
     first_col, top = data_cols[0], grid.origin[0]
-    for row in range(header + 1, len(grid.rows)):
-        cells = grid.rows[row]
-        if _plainly_data(cells[first_col] if first_col < len(cells) else None):
+    below = grid.rows[header + 1:]
+    plain = _plain_flags([cells[first_col] if first_col < len(cells) else None for cells in below])
+    numbers = range(header + 1, len(grid.rows))
+    if all(plain) and not grid.totals_rows:  # the usual sheet: every row is data
+        table.rows = list(zip(numbers, below, strict=True))
+        table.issues.extend(_merged_cells(grid, file, header))
+        return table
+    for row, cells, plainly in zip(numbers, below, plain, strict=True):
+        if plainly:
             if top + row not in grid.totals_rows:
                 table.rows.append((row, cells))
             continue
@@ -129,6 +136,17 @@ def _table(
         table.rows.append((row, cells))
     table.issues.extend(_merged_cells(grid, file, header))
     return table
+
+
+def _plain_flags(firsts: list[RawValue]) -> list[bool]:
+    """:func:`_plainly_data` of each row's first input cell. Text is judged by its
+    first few characters alone, so a column of codes ("SKU-0001", ...) is judged
+    once per distinct start rather than once per row."""
+    if set(map(type, firsts)) == {str}:
+        starts: list[str] = list(map(itemgetter(slice(0, _PREFIX)), cast(list[str], firsts)))
+        verdicts = {start: _plainly_data(start) for start in set(starts)}
+        return list(map(verdicts.__getitem__, starts))
+    return list(map(_plainly_data, firsts))
 
 
 def _plainly_data(first: RawValue) -> bool:
