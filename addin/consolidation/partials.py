@@ -395,7 +395,10 @@ def _unpack_events(packed: tuple[tuple[Any, ...], ...] | list[Event]) -> list[Ev
     if isinstance(packed, list):
         return packed
     columns = list(packed)
+    # Each distinct moment made once: a calendar repeats its slots (09:00 on a day).
+    moments = {ticks: _EPOCH + _MICROSECOND * ticks
+               for ticks in {*columns[_START], *columns[_END]}} if columns else {}
     for index in (_START, _END) if columns else ():
-        columns[index] = tuple(_EPOCH + _MICROSECOND * ticks for ticks in columns[index])
+        columns[index] = tuple(map(moments.__getitem__, columns[index]))
     events: list[Event] = _unpack_rows(Event, tuple(columns))
     return events

@@ -72,7 +72,7 @@ class SheetResult:
         """The kind's derived columns of the accepted rows, worked out under ``context``'s
         payroll settings and currency: those of the validation when they were the same."""
         derive = self.kind.derive
-        if derive is None or not self.row_numbers:
+        if derive is None or not self.columns:  # a kind without, or a sheet not read
             return {}
         if self.context is not None and self.context.payroll is context.payroll \
                 and self.context.currency == context.currency:
@@ -113,12 +113,12 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
             found.append((position, order, _issue_at(table, file, position, column.key, rule,
                                                      reason)))
             bad_rows.add(position)
-    # Reported row by row, as a clerk reads the sheet.
-    result.issues.extend(issue for _, _, issue in sorted(found, key=itemgetter(0, 1)))
     clean = _kept(bad_rows, coerced.rows)
-    derived, broken = _check_rules(table, file, context, _rows_at(columns, clean), clean,
-                                   result.issues)
-    bad_rows |= broken
+    derived, broken = _check_rules(table, file, context, _rows_at(columns, clean), clean)
+    found += broken
+    bad_rows.update(position for position, _, _ in broken)
+    # Reported row by row, as a clerk reads the sheet (a row's cells, then its rules).
+    result.issues.extend(issue for _, _, issue in sorted(found, key=itemgetter(0, 1)))
     bad_rows |= _check_unique_keys(table, file, columns, result.issues)
     accepted = _kept(bad_rows, coerced.rows)
     result.columns = _rows_at(columns, accepted)
@@ -184,28 +184,27 @@ def _among(first: list[bool] | None, second: list[bool] | None) -> list[bool] | 
 
 def _check_rules(
     table: SheetTable, file: str, context: RowContext, rows: dict[str, list[Any]],
-    clean: list[bool] | None, issues: list[Issue],
-) -> tuple[dict[str, list[Any]], set[int]]:
+    clean: list[bool] | None,
+) -> tuple[dict[str, list[Any]], list[tuple[int, int, Issue]]]:
     """The derived columns of the ``rows`` whose cells all passed (those ``clean``
-    keeps), and the positions of the rows that break a row rule, each reported at
-    the cell its rule names."""
+    keeps), and an issue for every row that breaks a row rule, at the cell its rule
+    names: (row position, order after the columns, issue)."""
     kind = table.kind
-    count = len(next(iter(rows.values()), ()))
-    if not count:
-        return {}, set()
     derived = kind.derive(rows, context) if kind.derive is not None else {}
     given = {**rows, **derived} if derived else rows
     # Rules count among the clean rows; the sheet's positions count all of them.
+    count = len(next(iter(rows.values()), ()))
     positions: list[int] | range = range(count) if clean is None \
         else list(compress(range(len(clean)), clean))
     found: list[tuple[int, int, Issue]] = []
-    for order, rule in enumerate(kind.rules):
+    for order, rule in enumerate(kind.rules, start=len(kind.columns)):
+        if not count:
+            break
         for index, reason in rule.check(given, context):
             position = positions[index]
             found.append((position, order, _issue_at(table, file, position, rule.column,
                                                      rule.name, reason)))
-    issues.extend(issue for _, _, issue in sorted(found, key=itemgetter(0, 1)))
-    return derived, {position for position, _, _ in found}
+    return derived, found
 
 
 def _issue_at(
