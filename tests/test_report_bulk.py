@@ -105,6 +105,17 @@ def test_bulk_rows_read_back_as_xlsxwriter_writes_them(
     assert fast == slow
 
 
+def test_a_number_column_declines_true_though_it_equals_1(tmp_path: Path) -> None:
+    # Renderers work once per distinct value, and True, 1 and 1.0 are one dictionary key.
+    workbook = BulkWorkbook(str(tmp_path / "x.xlsx"))
+    fmt = workbook.add_format({"num_format": "0"})
+    render = bulk_module.number_column(0, fmt, True, False, True)
+    one, blank = render([1], 0)[0], render([None], 0)[0]
+    assert render([1, True, 1.0, Decimal(1), None], 0) == [one, None, one, one, blank]
+    assert render([True, 1], 0) == [None, one]
+    workbook.close()
+
+
 def test_bulk_calendar_holds_every_event_with_its_odd_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

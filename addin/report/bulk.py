@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -151,6 +151,7 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no typ
             super()._write_rows()
             return
         first, last = self.dim_rowmin, self.dim_rowmax
+        pending: list[str] = []  # bulk rows' XML, written a slice at a time
         try:
             row = first
             while row <= last:
@@ -158,24 +159,35 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no typ
                     end = row
                     while end + 1 <= last and end + 1 not in self.bulk_rows:
                         end += 1
+                    self._flush(pending)
                     self.dim_rowmin, self.dim_rowmax = row, end
                     super()._write_rows()
                     row = end + 1
                     continue
-                self._write_bulk_row(row)
+                cells = self.bulk_rows.pop(row)  # written once; freed as the sheet's XML grows
+                info = self.row_info.get(row)
+                if info is None:
+                    pending.append(f'<row r="{row + 1}">{cells}</row>')
+                    if len(pending) >= BULK_WRITE_ROWS:
+                        self._flush(pending)
+                else:  # a height or format set on the row: XlsxWriter's tag
+                    self._flush(pending)
+                    self._write_row(row, None, info)
+                    self.fh.write(cells)
+                    self._xml_end_tag("row")
                 row += 1
+            self._flush(pending)
         finally:
             self.dim_rowmin, self.dim_rowmax = first, last
 
-    def _write_bulk_row(self, row: int) -> None:
-        cells = self.bulk_rows.pop(row)  # written once; freed as the sheet's XML grows
-        info = self.row_info.get(row)
-        if info is None:
-            self.fh.write(f'<row r="{row + 1}">{cells}</row>')
-            return
-        self._write_row(row, None, info)  # a height or format set on the row: XlsxWriter's tag
-        self.fh.write(cells)
-        self._xml_end_tag("row")
+    def _flush(self, pending: list[str]) -> None:
+        if pending:
+            self.fh.write("".join(pending))
+            pending.clear()
+
+
+#: Bulk rows written to the sheet's XML in one call.
+BULK_WRITE_ROWS = 1000
 
 
 def _opening(col: int, first: bool) -> str:
@@ -192,29 +204,30 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
     blank = _blank(opening, xf, blank_ok)
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
-        # Each distinct text is checked and put in the shared strings once;
-        # repeats (codes, types, rooms) only count as another use.
-        memo: dict[str, str] = {}
-        out: list[str | None] = []
-        append = out.append
-        repeats = 0
-        for raw in values:
-            if type(raw) is not str:
-                append(blank if raw is None else None)
-                continue
-            cell = memo.get(raw)
-            if cell is not None:
-                repeats += 1
-            elif usable(raw):
-                cell = memo[raw] = f'{opening} s="{xf}" t="s"><v>{sheet.shared_string(raw)}</v></c>'
-            else:
-                append(None)
-                continue
-            append(cell)
-        sheet.count_shared_uses(repeats)
+        # Each distinct value is judged, and a text put in the shared strings, once
+        # (in order of first use, so the same report gives the same file); repeats
+        # (codes, types, rooms) only count as another use. Looked up in C.
+        cells: dict[object, str | None] = {}
+        uses = 0
+        for raw in _distinct(values):
+            if type(raw) is str and usable(raw):
+                cells[raw] = f'{opening} s="{xf}" t="s"><v>{sheet.shared_string(raw)}</v></c>'
+                uses += 1
+            else:  # blank, or declined: something else, or text to write cell by cell
+                cells[raw] = blank if raw is None else None
+        out = list(map(cells.__getitem__, values))
+        if uses:  # every cell neither declined nor blank is a use of a shared string
+            used = len(out) - out.count(None) - (out.count(blank) if blank is not None else 0)
+            sheet.count_shared_uses(used - uses)
         return _placed(out, opening, first_row) if first else out
 
     return render
+
+
+def _distinct(values: Sequence[object]) -> Iterable[object]:
+    """Each distinct value once, in order of first appearance (equal values of different
+    types, such as 1 and 1.0, are one: callers treat them alike or keep them apart)."""
+    return dict.fromkeys(values)
 
 
 def number_column(col: int, fmt: Any, whole_only: bool, first: bool,
@@ -223,17 +236,23 @@ def number_column(col: int, fmt: Any, whole_only: bool, first: bool,
     opening, xf = _opening(col, first), fmt._get_xf_index()
     blank = _blank(opening, xf, blank_ok)
 
+    def cell(raw: object) -> str | None:
+        kind = type(raw)
+        if kind is float or kind is int or (kind is Decimal and raw.is_finite()):  # type: ignore[attr-defined]
+            value = float(raw)  # type: ignore[arg-type]
+            if value - value == 0 and (not whole_only or value.is_integer()):  # finite
+                return f'{opening} s="{xf}"><v>{value:.16G}</v></c>'
+        return blank if raw is None else None
+
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
-        out: list[str | None] = []
-        append = out.append
-        for raw in values:
-            kind = type(raw)
-            if kind is float or kind is int or (kind is Decimal and raw.is_finite()):  # type: ignore[attr-defined]
-                value = float(raw)  # type: ignore[arg-type]
-                if value - value == 0 and (not whole_only or value.is_integer()):  # finite
-                    append(f'{opening} s="{xf}"><v>{value:.16G}</v></c>')
-                    continue
-            append(blank if raw is None else None)
+        if bool in set(map(type, values)):  # True would be one key with 1: cell by cell
+            out = list(map(cell, values))
+        else:  # each distinct amount rendered once (counts, quantities and rates repeat)
+            try:
+                cells = {raw: cell(raw) for raw in _distinct(values)}
+            except TypeError:  # a value that cannot be a key (a signalling NaN)
+                cells = None
+            out = list(map(cell, values)) if cells is None else list(map(cells.__getitem__, values))
         return _placed(out, opening, first_row) if first else out
 
     return render
@@ -244,18 +263,15 @@ def datetime_column(col: int, fmt: Any, first: bool, blank_ok: bool) -> ColumnRe
     opening, xf = _opening(col, first), fmt._get_xf_index()
     blank = _blank(opening, xf, blank_ok)
 
+    def cell(raw: object) -> str | None:
+        if type(raw) is not datetime or raw.tzinfo is not None or raw < _AFTER_LEAP_BUG:
+            return blank if raw is None else None
+        return f'{opening} s="{xf}"><v>{excel_serial(raw):.16G}</v></c>'
+
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
-        memo: dict[datetime, str] = {}  # calendars repeat their hour slots
-        out: list[str | None] = []
-        append = out.append
-        for raw in values:
-            if type(raw) is not datetime or raw.tzinfo is not None or raw < _AFTER_LEAP_BUG:
-                append(blank if raw is None else None)
-                continue
-            cell = memo.get(raw)
-            if cell is None:
-                cell = memo[raw] = f'{opening} s="{xf}"><v>{excel_serial(raw):.16G}</v></c>'
-            append(cell)
+        # Each distinct moment rendered once: calendars repeat their hour slots.
+        cells = {raw: cell(raw) for raw in _distinct(values)}
+        out = list(map(cells.__getitem__, values))
         return _placed(out, opening, first_row) if first else out
 
     return render
