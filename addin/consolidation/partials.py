@@ -12,8 +12,9 @@ the reporting currency happens once, in the parent, on these exact totals.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -307,7 +308,7 @@ def _boil_down(
     schedule = result.sheets["Schedule"]
     rows = schedule.columns
     if rows:
-        partial.events = list(map(Event._make, zip(
+        partial.events = list(map(_maker(Event), zip(
             rows["event_id"], _cells(schedule, "event_id"), rows["title"], rows["type"],
             rows["start"], rows["end"], rows["location"], rows["owner"],
             map(int, rows["attendees"]), strict=True)))
@@ -339,7 +340,7 @@ def _boil_down_payroll(
         else (repeat(None),) * 3
     texts = map(" ".join, zip(*(map(str, column) for column in amounts), strict=True))
     # Not strict: without the personal columns, ``repeat(None)`` has no end.
-    partial.employees = list(map(Employee._make, zip(
+    partial.employees = list(map(_maker(Employee), zip(
         rows["employee_id"], _cells(payroll, "employee_id"), types, texts, *personal,
         strict=False)))
 
@@ -372,13 +373,19 @@ _MICROSECOND = timedelta(microseconds=1)
 _START, _END = Event._fields.index("start"), Event._fields.index("end")
 
 
+def _maker(kind: Any) -> Callable[[Iterable[Any]], Any]:
+    """Named tuples of ``kind`` from rows of values, without a Python call each
+    (``kind._make`` is one); every row given has exactly the fields of ``kind``."""
+    return functools.partial(tuple.__new__, kind)
+
+
 def _pack_rows(rows: list[Any]) -> tuple[tuple[Any, ...], ...]:
     """Named tuples as columns."""
     return tuple(zip(*rows, strict=True))
 
 
 def _unpack_rows(kind: Any, columns: tuple[tuple[Any, ...], ...]) -> list[Any]:
-    return list(map(kind._make, zip(*columns, strict=True)))
+    return list(map(_maker(kind), zip(*columns, strict=True)))
 
 
 def _pack_events(events: list[Event]) -> tuple[tuple[Any, ...], ...] | list[Event]:
