@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field
@@ -84,20 +85,23 @@ def round_cents(amount: Decimal) -> Decimal:
 
 
 def income_tax(gross_pay: Decimal, brackets: tuple[TaxBracket, ...]) -> Decimal:
-    """Progressive tax: each slice of Gross Pay is taxed at its bracket's rate.
+    """Progressive tax: each slice of Gross Pay is taxed at its bracket's rate."""
+    return income_taxes([gross_pay], brackets)[0]
+
+
+def income_taxes(gross_pay: Sequence[Decimal], brackets: tuple[TaxBracket, ...]) -> list[Decimal]:
+    """:func:`income_tax` of every Gross Pay (the one place it is worked out).
 
     The brackets below the one Gross Pay ends in are taxed whole; their tax is
     summed once per set of brackets (:func:`_schedule`), in the same order and
     with the same operations as slice by slice, so the result is the same.
     Brackets ascend (:class:`addin.settings.PayrollSettings` checks it).
     """
-    if gross_pay <= ZERO:
-        return round_cents(ZERO)
-    schedule = _schedule(brackets)
-    top = bisect_left(schedule.uppers, gross_pay)  # the bracket Gross Pay ends in
-    return round_cents(
-        schedule.below[top] + (gross_pay - schedule.lowers[top]) * schedule.rates[top]
-    )
+    uppers, lowers, rates, below = _schedule(brackets)
+    nothing = round_cents(ZERO)
+    tops = map(partial(bisect_left, uppers), gross_pay)  # the bracket each Gross Pay ends in
+    return [round_cents(below[top] + (gross - lowers[top]) * rates[top]) if gross > ZERO
+            else nothing for gross, top in zip(gross_pay, tops, strict=True)]
 
 
 class _Schedule(NamedTuple):
@@ -170,7 +174,7 @@ def pay_columns(
                     for hours, rate in zip(overtime_hours, hourly_rate, strict=True)]
     gross_pay = [base + extra + overtime for base, extra, overtime
                  in zip(base_salary, allowances, overtime_pay, strict=True)]
-    tax = [income_tax(gross, brackets) for gross in gross_pay]
+    tax = income_taxes(gross_pay, brackets)
     net_pay = [gross - taxed - taken
                for gross, taxed, taken in zip(gross_pay, tax, deductions, strict=True)]
     return {"hourly_rate": hourly_rate, "overtime_pay": overtime_pay, "gross_pay": gross_pay,
