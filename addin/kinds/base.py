@@ -124,7 +124,9 @@ class SheetKind:
 
     @cached_property
     def adapter(self) -> TypeAdapter[list[Any]]:
-        """Validates a whole list of rows in one call (bulk, in Rust)."""
+        """Row models from a list of rows given as dicts, in one call: the cells' own
+        rules only (the row rules are :attr:`rules`; validating a sheet is
+        :func:`addin.validation.rows.validate_table`)."""
         return TypeAdapter(
             list[self.model],  # type: ignore[name-defined]
             config=ConfigDict(hide_input_in_errors=True),
