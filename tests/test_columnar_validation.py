@@ -1,8 +1,9 @@
 """Validation a column at a time: what a sheet's issues, columns and records hold.
 
 Each column goes through its field's type and constraints in one call, a cell
-that did not coerce holds ``BAD`` and is skipped, the row rules run only on rows
-whose cells all passed, and Payroll's pay is derived a column at a time. These
+that did not coerce holds ``BAD`` and is skipped, a row rule runs on the rows
+whose cells it reads all passed (a problem elsewhere in the row is reported
+too), and Payroll's pay is derived a column at a time. These
 tests plant defects in generated workbooks (header at row 1, first data row 2)
 and check the outcome against figures worked out here, not by the add-in.
 """
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from addin.consolidation.changes import headline_totals
-from addin.consolidation.partials import read_partial
+from addin.consolidation.partials import PAY_FIELDS, FilePartial, _boil_down, read_partial
 from addin.kinds import DATA_KINDS
 from addin.kinds.base import RowContext
 from addin.settings import CNY_BRACKETS, VND_BRACKETS, OrgConfig, PayrollSettings, TaxBracket
@@ -78,24 +80,44 @@ def test_a_cell_that_did_not_coerce_and_a_constraint_in_one_row(validate: Valida
 # 2 --------------------------------------------------------------------------------------------
 
 
-def test_row_rule_runs_only_on_rows_whose_cells_all_passed(validate: Validate) -> None:
+def test_a_row_rule_runs_where_the_cells_it_reads_passed(validate: Validate) -> None:
     dept = clean_department()
     rows = dept.rows["Schedule"]
     rows[0]["End"] = "tomorrow-ish"  # E2: unreadable, so no End to compare with Start
     start = rows[1]["Start"]
     assert isinstance(start, datetime)
-    rows[1].update({"Attendees": -1, "End": start - timedelta(hours=1)})  # H3 only
+    # H3 and E3: Attendees is not read by the rule, so End before Start is said too.
+    rows[1].update({"Attendees": -1, "End": start - timedelta(hours=1)})
     rows[3].update({"Start": datetime(2026, 10, 5, 9), "End": datetime(2026, 10, 5, 8)})  # E5
     result = validate(dept)
     assert issues_of(result, "Schedule") == [
         ("E2", "not-a-date", "End is tomorrow-ish; it must be a date (for example 2026-10-31)"),
-        ("H3", "minimum", "Attendees is -1; it must be 0 or more"),
+        ("H3", "minimum", "Attendees is -1; it must be 0 or more"),  # a row's cells, then rules
+        ("E3", "end-before-start",
+         f"End is {start - timedelta(hours=1):%Y-%m-%d %H:%M}; it must be after Start "
+         f"({start:%Y-%m-%d %H:%M})"),
         ("E5", "end-before-start",
          "End is 2026-10-05 08:00; it must be after Start (2026-10-05 09:00)"),
     ]
     sheet = result.sheets["Schedule"]
     assert sheet.row_numbers == [4, 6]
     assert (sheet.rows_read, sheet.rejected) == (5, 3)
+
+
+def test_every_problem_of_a_row_is_shown_at_its_cell(validate: Validate) -> None:
+    dept = clean_department()
+    # Last year's month with an Actual that is not a number: both are said.
+    dept.rows["Budget"][0].update({"Period": "2025-10", "Actual": "n/a"})
+    # Allowances unreadable: Net Pay cannot be worked out, so it is not judged
+    # (it would be with Allowances as 0, a figure the clerk never typed).
+    dept.rows["Payroll"][0].update({"Allowances": "n/a", "Deductions": 10**7})
+    result = validate(dept)
+    assert [(cell, rule) for cell, rule, _ in issues_of(result, "Budget")] == [
+        ("F2", "not-a-number"), ("A2", "period-outside-year"),
+    ]
+    assert [(cell, rule) for cell, rule, _ in issues_of(result, "Payroll")] == [
+        ("F2", "not-a-number"),
+    ]
 
 
 # 3 --------------------------------------------------------------------------------------------
@@ -204,6 +226,25 @@ def test_derived_pay_is_recomputed_for_another_currency_or_settings(
         pay_of(kept, doubled, doubled.brackets_for("USD"))
     # Working out the pay for another context leaves the stored columns as they were.
     assert {key: sheet.columns[key] for key in PAY_KEYS} == stored
+
+
+def test_boiled_down_pay_is_worked_out_in_the_workbooks_currency(
+    validate: Validate, config: OrgConfig
+) -> None:
+    # The pay groups and each employee's amounts use the currency the consolidation
+    # converts from, as "what changed" does, even where validating used other text.
+    result = validate(clean_department())  # validated as a USD department
+    kept = [as_read("Payroll", row) for row in clean_department().rows["Payroll"]]
+    for currency, brackets in (("USD", config.payroll.brackets_for("USD")), ("VND", VND_BRACKETS)):
+        partial = FilePartial(Path("x.xlsx"), "", 0, datetime(2026, 10, 31), currency=currency)
+        _boil_down(partial, result, config, keep_personal=False)
+        pay = pay_of(kept, config.payroll, brackets)
+        taxed = sum((sums[PAY_FIELDS.index("income_tax")] for _, sums in partial.pay_groups.values()),
+                    Decimal(0))
+        assert taxed == sum(pay["income_tax"], Decimal(0)), currency
+        assert [employee.pay[PAY_FIELDS.index("net_pay")] for employee in partial.employees] == \
+            pay["net_pay"], currency
+        assert sum(count for count, _ in partial.pay_groups.values()) == len(kept)
 
 
 # 6 --------------------------------------------------------------------------------------------

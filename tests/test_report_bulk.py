@@ -116,6 +116,32 @@ def test_a_number_column_declines_true_though_it_equals_1(tmp_path: Path) -> Non
     workbook.close()
 
 
+def test_renderers_decline_values_that_cannot_be_dictionary_keys(tmp_path: Path) -> None:
+    workbook = BulkWorkbook(str(tmp_path / "x.xlsx"))
+    sheet = workbook.add_worksheet(worksheet_class=BulkWorksheet)
+    fmt = workbook.add_format({"num_format": "0"})
+    texts = bulk_module.text_column(sheet, 0, fmt, lambda text: True, False, True)
+    text_cell = texts(["a"], 0)[0]
+    assert texts(["a", ["x"], None, "a"], 0) == [text_cell, None, texts([None], 0)[0], text_cell]
+    moments = bulk_module.datetime_column(0, fmt, False, True)
+    moment_cell = moments([NOW], 0)[0]
+    assert moments([NOW, Decimal("sNaN"), {"a": 1}], 0) == [moment_cell, None, None]
+    numbers = bulk_module.number_column(0, fmt, False, False, True)
+    assert numbers([Decimal("sNaN"), 2], 0) == [None, numbers([2], 0)[0]]
+    workbook.close()
+
+
+def test_a_negative_zero_is_written_as_zero_whatever_comes_first(tmp_path: Path) -> None:
+    # Excel has no negative zero; each distinct amount is rendered once, and -0.0 is one
+    # dictionary key with 0.
+    workbook = BulkWorkbook(str(tmp_path / "x.xlsx"))
+    render = bulk_module.number_column(0, workbook.add_format(), False, False, True)
+    for values in ([0.0, -0.0, Decimal("-0.00")], [Decimal("-0.00"), 0, -0.0]):
+        assert set(render(values, 0)) == {render([0], 0)[0]}
+        assert str(render([0], 0)[0]).endswith('><v>0</v></c>')
+    workbook.close()
+
+
 def test_bulk_calendar_holds_every_event_with_its_odd_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -258,7 +258,7 @@ CONFIG = load_config()
 
 def validated_payroll(base: Decimal, allowances: Decimal, hours: Decimal, deductions: Decimal,
                       currency: str | None) -> payroll.PayrollRow:
-    """The row as the validator accepts it (``validate_table`` uses the kind's adapter)."""
+    """The row as a row model (its cells' own rules checked; the pay needs no row rule)."""
     row = {"employee_id": "E1", "full_name": "A B", "position": "Clerk",
            "employment_type": "Full-time", "base_salary": base, "allowances": allowances,
            "overtime_hours": hours, "deductions": deductions}

@@ -2,8 +2,9 @@
 
 This runs in worker processes: a workbook is read and validated there, and
 only its partial results travel back (sums per group, and the few rows the
-report lists one by one), because shipping a million validated records
-between processes would cost more than reading them.
+report lists one by one), because shipping a million validated rows
+between processes would cost more than reading them. Sheets are boiled down a
+column at a time, as validation leaves them.
 
 Sums are exact ``Decimal`` in the department's own currency; conversion to
 the reporting currency happens once, in the parent, on these exact totals.
@@ -326,8 +327,10 @@ def _boil_down_payroll(
     rows = payroll.columns
     if not rows:
         return
+    # The pay as worked out in the workbook's currency (validating worked it out with
+    # the Info sheet's text; the same unless that sheet has errors).
     pay = payroll.derived(RowContext(currency=partial.currency, payroll=config.payroll))
-    amounts = [rows[key] if key in rows else pay[key] for key in PAY_FIELDS]
+    amounts = [pay[key] if key in pay else rows[key] for key in PAY_FIELDS]
     types = rows["employment_type"]
     # Summed a column at a time (in C), each employment type's rows in row order.
     partial.pay_groups = {}
@@ -337,12 +340,11 @@ def _boil_down_payroll(
                                                     for column in amounts))
     personal: tuple[Iterable[Any], ...] = \
         (rows["full_name"], rows["position"], rows["bank_account"]) if keep_personal \
-        else (repeat(None),) * 3
+        else tuple(repeat(None, len(types)) for _ in range(3))  # three: each is used up
     texts = map(" ".join, zip(*(map(str, column) for column in amounts), strict=True))
-    # Not strict: without the personal columns, ``repeat(None)`` has no end.
     partial.employees = list(map(_maker(Employee), zip(
         rows["employee_id"], _cells(payroll, "employee_id"), types, texts, *personal,
-        strict=False)))
+        strict=True)))
 
 
 def _boil_down_inventory(partial: FilePartial, inventory: SheetResult) -> None:
@@ -375,7 +377,8 @@ _START, _END = Event._fields.index("start"), Event._fields.index("end")
 
 def _maker(kind: Any) -> Callable[[Iterable[Any]], Any]:
     """Named tuples of ``kind`` from rows of values, without a Python call each
-    (``kind._make`` is one); every row given has exactly the fields of ``kind``."""
+    (``kind._make`` is one, which also counts the values): every row given must
+    have exactly the fields of ``kind``, as rows zipped from its columns do."""
     return functools.partial(tuple.__new__, kind)
 
 
@@ -385,6 +388,8 @@ def _pack_rows(rows: list[Any]) -> tuple[tuple[Any, ...], ...]:
 
 
 def _unpack_rows(kind: Any, columns: tuple[tuple[Any, ...], ...]) -> list[Any]:
+    if columns and len(columns) != len(kind._fields):
+        raise ValueError(f"{len(columns)} columns sent for the {len(kind._fields)} of {kind.__name__}")
     return list(map(_maker(kind), zip(*columns, strict=True)))
 
 

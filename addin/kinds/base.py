@@ -16,7 +16,7 @@ writer and report can treat every kind alike.
 
 Validation works a column at a time (see :mod:`addin.validation.rows`): each
 field's type and constraints go through pydantic for a whole column in one call
-(:meth:`SheetKind.field_adapter`), then the row rules run over the rows whose
+(:attr:`SheetKind.field_adapters`), then the row rules run over the rows whose
 cells all passed. No model is built per row on that path; the row model is
 built only where a caller asks for records (:attr:`SheetResult.records`).
 """
@@ -29,7 +29,7 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationInfo
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -58,12 +58,6 @@ class RowContext:
     today: date = field(default_factory=date.today)
 
 
-def context_of(info: ValidationInfo) -> RowContext:
-    """The :class:`RowContext` passed to ``validate_python(..., context=...)``."""
-    context = info.context
-    return context if isinstance(context, RowContext) else RowContext()
-
-
 def rule_error(rule: str, column: str, reason: str) -> PydanticCustomError:
     """An error from a row rule, attributed to the cell of ``column``.
 
@@ -86,15 +80,19 @@ Broken = tuple[int, str]
 class RowRule:
     """A rule across the cells of one row, checked a column at a time.
 
-    ``check`` gets the rows whose cells all passed their own rules (so no value
-    is missing or of the wrong type) and the workbook's :class:`RowContext`, and
-    yields the position and the reason of every row that breaks the rule. The
-    reason completes "<Header> is <value>; it ..." for the cell of ``column``
-    (for example ``"must be after Start (2026-10-05 09:00)"``).
+    ``check`` gets the columns it ``reads``, over the rows whose cells in them
+    all passed their own rules (so no value it reads is missing or of the wrong
+    type; a cell elsewhere in the row may have failed, and is reported as well),
+    and the workbook's :class:`RowContext`. It yields the position (among the rows
+    it got) and the reason of every row that breaks the rule. The reason
+    completes "<Header> is <value>; it ..." for the cell of ``column`` (for
+    example ``"must be after Start (2026-10-05 09:00)"``). A rule that reads every
+    input of the kind's derived columns gets those too.
     """
 
     name: str
     column: str
+    reads: tuple[str, ...]
     check: Callable[[Columns, RowContext], Iterable[Broken]]
 
 
@@ -114,8 +112,10 @@ class SheetKind:
     description: str = ""
     rules: tuple[RowRule, ...] = ()
     # Computed columns the row rules or the consolidation need for every row, worked
-    # out a column at a time while validating (rules see them beside the inputs).
+    # out a column at a time while validating from the input columns ``derived_from``
+    # (rules that read all of those see them beside the inputs).
     derive: Derive | None = None
+    derived_from: tuple[str, ...] = ()
 
     @property
     def table_name(self) -> str:

@@ -104,7 +104,7 @@ def _period_in_workbook_year(rows: Columns, context: RowContext) -> Iterator[Bro
             yield position, reason
 
 
-RULES = (RowRule("period-outside-year", "period", _period_in_workbook_year),)
+RULES = (RowRule("period-outside-year", "period", ("period",), _period_in_workbook_year),)
 
 
 KIND = SheetKind(

@@ -98,7 +98,7 @@ def _counted_in_the_past(rows: Columns, context: RowContext) -> Iterator[Broken]
     yield from ((position, reason) for position, day in enumerate(counted) if day > today)
 
 
-RULES = (RowRule("date-in-future", "last_counted", _counted_in_the_past),)
+RULES = (RowRule("date-in-future", "last_counted", ("last_counted",), _counted_in_the_past),)
 
 
 KIND = SheetKind(

@@ -181,6 +181,9 @@ def pay_columns(
             "income_tax": tax, "net_pay": net_pay}
 
 
+PAY_INPUTS = ("base_salary", "allowances", "overtime_hours", "deductions")
+
+
 def _derive_pay(rows: Columns, context: RowContext) -> dict[str, list[Decimal]]:
     return pay_columns(rows["base_salary"], rows["allowances"], rows["overtime_hours"],
                        rows["deductions"], context.payroll, context.currency)
@@ -198,7 +201,7 @@ def _net_pay_not_negative(rows: Columns, context: RowContext) -> Iterator[Broken
                 f"{rows['deductions'][position]:.2f}); Net Pay must be 0 or more")
 
 
-RULES = (RowRule("net-pay-negative", "deductions", _net_pay_not_negative),)
+RULES = (RowRule("net-pay-negative", "deductions", PAY_INPUTS, _net_pay_not_negative),)
 
 
 NonNegative = Annotated[Decimal, Field(ge=0)]
@@ -230,4 +233,5 @@ KIND = SheetKind(
     description="The month's pay inputs per employee.",
     rules=RULES,
     derive=_derive_pay,
+    derived_from=PAY_INPUTS,
 )

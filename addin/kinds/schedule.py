@@ -74,7 +74,7 @@ def _end_after_start(rows: Columns, context: RowContext) -> Iterator[Broken]:
             yield position, f"must be after Start ({start:%Y-%m-%d %H:%M})"
 
 
-RULES = (RowRule("end-before-start", "end", _end_after_start),)
+RULES = (RowRule("end-before-start", "end", ("start", "end"), _end_after_start),)
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

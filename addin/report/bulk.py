@@ -209,6 +209,7 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
         # (codes, types, rooms) only count as another use. Looked up in C.
         cells: dict[object, str | None] = {}
         uses = 0
+        values = _keyable(values, str)
         for raw in _distinct(values):
             if type(raw) is str and usable(raw):
                 cells[raw] = f'{opening} s="{xf}" t="s"><v>{sheet.shared_string(raw)}</v></c>'
@@ -222,6 +223,22 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
         return _placed(out, opening, first_row) if first else out
 
     return render
+
+
+class _Declined:
+    """What :func:`_keyable` puts in place of a value of another type."""
+
+
+_DECLINED = _Declined()
+
+
+def _keyable(values: Sequence[object], kind: type) -> Sequence[object]:
+    """``values``, where every value neither None nor of type ``kind`` (which a renderer
+    declines whatever it is, and which might not be usable as a key, such as a list)
+    is replaced by one stand-in, declined alike."""
+    if set(map(type, values)) <= {kind, type(None)}:
+        return values
+    return [value if value is None or type(value) is kind else _DECLINED for value in values]
 
 
 def _distinct(values: Sequence[object]) -> Iterable[object]:
@@ -239,7 +256,7 @@ def number_column(col: int, fmt: Any, whole_only: bool, first: bool,
     def cell(raw: object) -> str | None:
         kind = type(raw)
         if kind is float or kind is int or (kind is Decimal and raw.is_finite()):  # type: ignore[attr-defined]
-            value = float(raw)  # type: ignore[arg-type]
+            value = float(raw) or 0.0  # type: ignore[arg-type]  # Excel has no -0
             if value - value == 0 and (not whole_only or value.is_integer()):  # finite
                 return f'{opening} s="{xf}"><v>{value:.16G}</v></c>'
         return blank if raw is None else None
@@ -270,6 +287,7 @@ def datetime_column(col: int, fmt: Any, first: bool, blank_ok: bool) -> ColumnRe
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         # Each distinct moment rendered once: calendars repeat their hour slots.
+        values = _keyable(values, datetime)
         cells = {raw: cell(raw) for raw in _distinct(values)}
         out = list(map(cells.__getitem__, values))
         return _placed(out, opening, first_row) if first else out

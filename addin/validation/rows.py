@@ -99,22 +99,23 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
     result.letters = {key: column_letter(col + grid.origin[1]) for key, col in table.columns.items()}
     coerced = coerce_columns(table, file)
     result.issues.extend(coerced.issues)
-    bad_rows = {position for position, _ in coerced.bad_cells}
-    uncoerced: dict[str, set[int]] = {}  # did not coerce: reported as such already
+    # Per column, the cells that did not pass (coercion, or the field's own rules).
+    failed: dict[str, set[int]] = {column.key: set() for column in kind.columns}
     for position, key in coerced.bad_cells:
-        uncoerced.setdefault(key, set()).add(position)
+        failed[key].add(position)
     columns: dict[str, list[Any]] = {}
     found: list[tuple[int, int, Issue]] = []  # (row position, column order, issue)
     for order, column in enumerate(kind.columns):
         columns[column.key], failures = _validate_column(
-            kind, column.key, coerced.columns[column.key], uncoerced.get(column.key, set()))
+            kind, column.key, coerced.columns[column.key], set(failed[column.key]))
         for position, error in failures:
             rule, reason = plain_reason(error)
             found.append((position, order, _issue_at(table, file, position, column.key, rule,
                                                      reason)))
-            bad_rows.add(position)
-    clean = _kept(bad_rows, coerced.rows)
-    derived, broken = _check_rules(table, file, context, _rows_at(columns, clean), clean)
+            failed[column.key].add(position)
+    bad_rows = set().union(*failed.values())
+    derived, derived_rows = _derive(kind, columns, failed, context, coerced.rows)
+    broken = _check_rules(table, file, context, columns, failed, derived, derived_rows)
     found += broken
     bad_rows.update(position for position, _, _ in broken)
     # Reported row by row, as a clerk reads the sheet (a row's cells, then its rules).
@@ -122,8 +123,9 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
     bad_rows |= _check_unique_keys(table, file, columns, result.issues)
     accepted = _kept(bad_rows, coerced.rows)
     result.columns = _rows_at(columns, accepted)
-    # The derived columns are of the clean rows: keep those that are accepted too.
-    result.columns.update(_rows_at(derived, _among(clean, accepted)))
+    # The derived columns are of the rows whose inputs to them passed: keep those
+    # that are accepted too.
+    result.columns.update(_rows_at(derived, _among(derived_rows, accepted)))
     top = grid.origin[0] + 1
     numbers = [top + row for row, _ in table.rows]
     result.row_numbers = numbers if accepted is None else list(compress(numbers, accepted))
@@ -182,29 +184,46 @@ def _among(first: list[bool] | None, second: list[bool] | None) -> list[bool] | 
     return list(compress(second, first))
 
 
+def _derive(
+    kind: SheetKind, columns: dict[str, list[Any]], failed: dict[str, set[int]],
+    context: RowContext, count: int,
+) -> tuple[dict[str, list[Any]], list[bool] | None]:
+    """The kind's derived columns, worked out for the rows whose inputs to them all
+    passed, and which rows those are."""
+    if kind.derive is None:
+        return {}, None
+    rows = _kept(set().union(*(failed[key] for key in kind.derived_from)), count)
+    inputs = _rows_at({key: columns[key] for key in kind.derived_from}, rows)
+    return kind.derive(inputs, context), rows
+
+
 def _check_rules(
-    table: SheetTable, file: str, context: RowContext, rows: dict[str, list[Any]],
-    clean: list[bool] | None,
-) -> tuple[dict[str, list[Any]], list[tuple[int, int, Issue]]]:
-    """The derived columns of the ``rows`` whose cells all passed (those ``clean``
-    keeps), and an issue for every row that breaks a row rule, at the cell its rule
-    names: (row position, order after the columns, issue)."""
+    table: SheetTable, file: str, context: RowContext, columns: dict[str, list[Any]],
+    failed: dict[str, set[int]], derived: dict[str, list[Any]], derived_rows: list[bool] | None,
+) -> list[tuple[int, int, Issue]]:
+    """An issue for every row that breaks a row rule, at the cell the rule names:
+    (row position, order after the columns, issue).
+
+    A rule runs over the rows whose cells it reads all passed their own rules; a
+    rule that reads every input of the derived columns sees those too.
+    """
     kind = table.kind
-    derived = kind.derive(rows, context) if kind.derive is not None else {}
-    given = {**rows, **derived} if derived else rows
-    # Rules count among the clean rows; the sheet's positions count all of them.
-    count = len(next(iter(rows.values()), ()))
-    positions: list[int] | range = range(count) if clean is None \
-        else list(compress(range(len(clean)), clean))
     found: list[tuple[int, int, Issue]] = []
     for order, rule in enumerate(kind.rules, start=len(kind.columns)):
-        if not count:
-            break
+        rows = _kept(set().union(*(failed[key] for key in rule.reads)), len(table.rows))
+        given = _rows_at({key: columns[key] for key in rule.reads}, rows)
+        if derived and set(kind.derived_from) <= set(rule.reads):
+            given.update(_rows_at(derived, _among(derived_rows, rows)))
+        if not next(iter(given.values()), ()):
+            continue
+        # The rule counts among its rows; the sheet's positions count all of them.
+        positions = range(len(table.rows)) if rows is None \
+            else list(compress(range(len(table.rows)), rows))
         for index, reason in rule.check(given, context):
             position = positions[index]
             found.append((position, order, _issue_at(table, file, position, rule.column,
                                                      rule.name, reason)))
-    return derived, found
+    return found
 
 
 def _issue_at(

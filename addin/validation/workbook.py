@@ -2,8 +2,8 @@
 
 Reads the Info sheet, then each data sheet of :data:`addin.kinds.DATA_KINDS`,
 and returns everything the callers need (the CLI, the consolidation, the
-macros): the Info values, the accepted records per sheet with their row
-numbers, and every issue.
+macros): the Info values, the accepted rows of each sheet (a column at a time,
+with their row numbers), and every issue.
 """
 
 from __future__ import annotations
