@@ -111,7 +111,13 @@ def test_every_problem_of_a_row_is_shown_at_its_cell(validate: Validate) -> None
     # Allowances unreadable: Net Pay cannot be worked out, so it is not judged
     # (it would be with Allowances as 0, a figure the clerk never typed).
     dept.rows["Payroll"][0].update({"Allowances": "n/a", "Deductions": 10**7})
+    # A blank Title and an End before Start: both are said (the rule reads no Title).
+    dept.rows["Schedule"][0].update({"Title": None, "Start": datetime(2026, 10, 5, 9),
+                                     "End": datetime(2026, 10, 5, 8)})
     result = validate(dept)
+    assert [(cell, rule) for cell, rule, _ in issues_of(result, "Schedule")] == [
+        ("B2", "required"), ("E2", "end-before-start"),
+    ]
     assert [(cell, rule) for cell, rule, _ in issues_of(result, "Budget")] == [
         ("F2", "not-a-number"), ("A2", "period-outside-year"),
     ]
