@@ -13,11 +13,10 @@ the reporting currency happens once, in the parent, on these exact totals.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import compress, repeat
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any, NamedTuple
 
 from addin.consolidation.changes import Candidates, Comparison, compare_with, snapshot
 from addin.consolidation.model import SheetCount
+from addin.consolidation.packing import maker, pack_rows, unpack_rows
 from addin.consolidation.workers import Task, WorkerDied, alone, cycle_collection_paused
 from addin.errors import NotAWorkbook, ReaderStopped, WorkbookError
 from addin.files import sha256_of
@@ -66,6 +66,10 @@ class Employee(NamedTuple):
     def pay(self) -> tuple[Decimal, ...]:
         """The pay in PAY_FIELDS order (exact: ``str`` of a Decimal reads back equal)."""
         return tuple(Decimal(amount) for amount in self.amounts.split())
+
+
+# Sent as whole microseconds since 2000 (see :func:`addin.consolidation.packing.pack_rows`).
+_MOMENTS = ("start", "end")
 
 
 class Event(NamedTuple):
@@ -128,22 +132,20 @@ class FilePartial:
     def readable(self) -> bool:
         return self.failure is None
 
-    # A partial travels from its worker by pickle. Events and employees go as
-    # columns of plain values: rows of named tuples and datetimes took as long
-    # to pickle as the workbook took to validate (measured: 250,000 events,
-    # 1.8 s to pickle and 0.8 s to unpickle; as columns, 0.5 s and 0.2 s).
+    # A partial travels from its worker by pickle, its events and employees as
+    # columns (see addin.consolidation.packing).
 
     def __getstate__(self) -> dict[str, Any]:
         state = {f.name: getattr(self, f.name) for f in fields(self)}
-        state["events"] = _pack_events(self.events)
-        state["employees"] = _pack_rows(self.employees)
+        state["events"] = pack_rows(self.events, moments=_MOMENTS)
+        state["employees"] = pack_rows(self.employees)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
-        self.events = _unpack_events(state["events"])
-        self.employees = _unpack_rows(Employee, state["employees"])
+        self.events = unpack_rows(Event, state["events"], moments=_MOMENTS)
+        self.employees = unpack_rows(Employee, state["employees"])
 
 
 def file_facts(path: Path) -> tuple[str, int, datetime]:
@@ -309,7 +311,7 @@ def _boil_down(
     schedule = result.sheets["Schedule"]
     rows = schedule.columns
     if rows:
-        partial.events = list(map(_maker(Event), zip(
+        partial.events = list(map(maker(Event), zip(
             rows["event_id"], _cells(schedule, "event_id"), rows["title"], rows["type"],
             rows["start"], rows["end"], rows["location"], rows["owner"],
             map(int, rows["attendees"]), strict=True)))
@@ -342,7 +344,7 @@ def _boil_down_payroll(
         (rows["full_name"], rows["position"], rows["bank_account"]) if keep_personal \
         else tuple(repeat(None, len(types)) for _ in range(3))  # three: each is used up
     texts = map(" ".join, zip(*(map(str, column) for column in amounts), strict=True))
-    partial.employees = list(map(_maker(Employee), zip(
+    partial.employees = list(map(maker(Employee), zip(
         rows["employee_id"], _cells(payroll, "employee_id"), types, texts, *personal,
         strict=True)))
 
@@ -366,51 +368,3 @@ def _boil_down_inventory(partial: FilePartial, inventory: SheetResult) -> None:
                         suggested_order(on_hand[position], level[position], quantity[position]),
                         cost[position], rows["supplier"][position])
         )
-
-
-# --- Sending partials between processes -----------------------------------------------------
-
-_EPOCH = datetime(2000, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
-_START, _END = Event._fields.index("start"), Event._fields.index("end")
-
-
-def _maker(kind: Any) -> Callable[[Iterable[Any]], Any]:
-    """Named tuples of ``kind`` from rows of values, without a Python call each
-    (``kind._make`` is one, which also counts the values): every row given must
-    have exactly the fields of ``kind``, as rows zipped from its columns do."""
-    return functools.partial(tuple.__new__, kind)
-
-
-def _pack_rows(rows: list[Any]) -> tuple[tuple[Any, ...], ...]:
-    """Named tuples as columns."""
-    return tuple(zip(*rows, strict=True))
-
-
-def _unpack_rows(kind: Any, columns: tuple[tuple[Any, ...], ...]) -> list[Any]:
-    if columns and len(columns) != len(kind._fields):
-        raise ValueError(f"{len(columns)} columns sent for the {len(kind._fields)} of {kind.__name__}")
-    return list(map(_maker(kind), zip(*columns, strict=True)))
-
-
-def _pack_events(events: list[Event]) -> tuple[tuple[Any, ...], ...] | list[Event]:
-    """Events as columns, with naive date-times as whole microseconds since 2000 (exact)."""
-    if any(event.start.tzinfo is not None or event.end.tzinfo is not None for event in events):
-        return events  # never from a workbook (Excel has no time zones), but kept exact
-    columns = list(_pack_rows(events))
-    for index in (_START, _END) if columns else ():
-        columns[index] = tuple((moment - _EPOCH) // _MICROSECOND for moment in columns[index])
-    return tuple(columns)
-
-
-def _unpack_events(packed: tuple[tuple[Any, ...], ...] | list[Event]) -> list[Event]:
-    if isinstance(packed, list):
-        return packed
-    columns = list(packed)
-    # Each distinct moment made once: a calendar repeats its slots (09:00 on a day).
-    moments = {ticks: _EPOCH + _MICROSECOND * ticks
-               for ticks in {*columns[_START], *columns[_END]}} if columns else {}
-    for index in (_START, _END) if columns else ():
-        columns[index] = tuple(map(moments.__getitem__, columns[index]))
-    events: list[Event] = _unpack_rows(Event, tuple(columns))
-    return events
