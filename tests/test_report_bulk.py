@@ -105,6 +105,20 @@ def test_bulk_rows_read_back_as_xlsxwriter_writes_them(
     assert fast == slow
 
 
+def test_shared_strings_are_counted_as_xlsxwriter_counts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every use of a shared string counts once, including the rows a bulk renderer
+    # declined (such as an exception whose Value is "-5"), written cell by cell.
+    bulk, cell_by_cell = write_both(tmp_path, monkeypatch)
+    heads = []
+    for path in (bulk, cell_by_cell):
+        text = zipfile.ZipFile(path).read("xl/sharedStrings.xml")
+        heads.append(text[text.index(b"<sst"):text.index(b">", text.index(b"<sst")) + 1])
+    assert heads[0] == heads[1]
+    assert b' count="' in heads[0]
+
+
 def test_a_number_column_declines_true_though_it_equals_1(tmp_path: Path) -> None:
     # Renderers work once per distinct value, and True, 1 and 1.0 are one dictionary key.
     workbook = BulkWorkbook(str(tmp_path / "x.xlsx"))

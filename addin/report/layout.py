@@ -41,6 +41,8 @@ DATA: dict[str, Any] = {"valign": "top"}
 FAST_FROM_ROWS = 2_000
 MEASURED_ROWS = 2_000
 BULK_SLICE = 16_384  # rows of a long table rendered together
+#: How a rendered cell that uses a shared string says so.
+_SHARED = ' t="s">'
 MIN_WIDTH = 6
 PADDING = 2  # characters added to the widest content of a column
 LINE_HEIGHT = 15  # points per line of Calibri 11
@@ -270,6 +272,8 @@ class SheetWriter:
                 if None not in cells:
                     usual[first + offset] = "".join(cells)
                     continue
+                # Written cell by cell below, which counts its own uses of shared strings.
+                self.ws.count_shared_uses(-sum(1 for cell in cells if cell and _SHARED in cell))
                 for i, (column, raw) in enumerate(zip(columns, rows[offset], strict=True)):
                     self.value(first + offset, left + i, raw, column.kind, None,
                                where=f"{what}, row {offset + 1}, column {column.key!r}",
