@@ -149,6 +149,12 @@ _PLAIN_NUMBER_RE: Final = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)
 _FLOAT_PLACES: Final = Decimal("1e-9")
 
 
+def _within_range(value: Decimal) -> Decimal:
+    if abs(value) >= MAX_NUMBER:
+        raise CellProblem("too-large", TOO_LARGE_REASON)
+    return value
+
+
 def decimal_from_float(number: float) -> Decimal:
     """Exact decimal of what Excel shows for a number cell (shortest repr, noise removed)."""
     text = repr(number)
@@ -160,6 +166,15 @@ def decimal_from_float(number: float) -> Decimal:
     return value if value else Decimal(0)
 
 
+#: Numbers must be smaller than this: Excel keeps 15 significant digits, and the
+#: pay and sums are exact to the cent only well within Decimal's 28.
+MAX_NUMBER: Final = Decimal(10) ** 15
+TOO_LARGE_REASON: Final = (
+    "must be smaller than 1,000,000,000,000,000 (10^15) either side of zero: Excel keeps "
+    "only 15 digits of a number, so a larger one cannot be kept to the cent"
+)
+
+
 def coerce_decimal(raw: RawValue) -> Decimal:
     """A number cell, or text that is a plain number (accepted with a warning)."""
     if isinstance(raw, bool):
@@ -167,14 +182,14 @@ def coerce_decimal(raw: RawValue) -> Decimal:
     if isinstance(raw, float):
         if math.isnan(raw) or math.isinf(raw):
             raise CellProblem("not-a-number", "must be a number")
-        return decimal_from_float(raw)
+        return _within_range(decimal_from_float(raw))
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _within_range(Decimal(raw))
     if isinstance(raw, str):
         text = raw.strip()
         if _PLAIN_NUMBER_RE.match(text):
             try:
-                value = Decimal(text.replace(",", ""))
+                value = _within_range(Decimal(text.replace(",", "")))
             except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                 raise CellProblem("not-a-number", "must be a number") from None
             raise AcceptedWithWarning(

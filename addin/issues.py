@@ -68,8 +68,8 @@ def shown_value(value: object) -> str:
     """How a cell value is shown to a person in an issue record."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 1200.0 as 1200; beyond Excel's 15 digits, as 1e+27
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d}" if value.time() == time() else f"{value:%Y-%m-%d %H:%M}"
     return str(value)

@@ -371,3 +371,14 @@ def test_a_payroll_sheet_without_a_row_left_is_still_consolidated(
     assert [(c.read, c.accepted, c.rejected) for c in partial.counts if c.sheet == "Payroll"] == \
         [(read, 0, read)]
     assert (partial.pay_groups, partial.employees) == ({}, [])
+
+
+def test_a_kind_must_say_what_its_rules_and_derived_columns_read() -> None:
+    from dataclasses import replace
+
+    from addin.kinds.base import RowRule
+
+    with pytest.raises(ValueError, match="derive and derived_from go together"):
+        replace(PAYROLL, derived_from=())
+    with pytest.raises(ValueError, match="must name input columns"):
+        replace(PAYROLL, rules=(RowRule("x", "deductions", ("net_pay",), lambda rows, ctx: ()),))

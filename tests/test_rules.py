@@ -51,6 +51,15 @@ DEFECTS = [
      "Deductions shows the Excel error #DIV/0!; correct the formula or type the value"),
     ("Payroll", 2, "Overtime Hours", 250, "G4", "maximum", "error",
      "Overtime Hours is 250; it must be 200 or less"),
+    # So large that working out the pay to the cent would fail: said at the cell.
+    ("Payroll", 2, "Base Salary", 1e27, "E4", "too-large", "error",
+     "Base Salary is 1e+27; it must be smaller than 1,000,000,000,000,000 (10^15) either side "
+     "of zero: Excel keeps only 15 digits of a number, so a larger one cannot be kept to the cent"),
+    ("Budget", 2, "Budget", "2000000000000000", "E4", "too-large", "error",
+     "Budget is 2000000000000000; it must be smaller than 1,000,000,000,000,000 (10^15) either "
+     "side of zero: Excel keeps only 15 digits of a number, so a larger one cannot be kept to "
+     "the cent"),
+    ("Inventory", 1, "Unit Cost", 999999999999999.9, None, None, None, None),
     ("Payroll", 2, "Overtime Hours", 7.5, None, None, None, None),
     ("Payroll", 3, "Employment Type", "Intern", "D5", "not-in-list", "error",
      "Employment Type is Intern; it must be one of: Full-time, Part-time, Contractor"),

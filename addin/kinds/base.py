@@ -16,8 +16,8 @@ writer and report can treat every kind alike.
 
 Validation works a column at a time (see :mod:`addin.validation.rows`): each
 field's type and constraints go through pydantic for a whole column in one call
-(:attr:`SheetKind.field_adapters`), then the row rules run over the rows whose
-cells all passed. No model is built per row on that path; the row model is
+(:attr:`SheetKind.field_adapters`), then each row rule runs over the rows whose
+cells it reads passed. No model is built per row on that path; the row model is
 built only where a caller asks for records (:attr:`SheetResult.records`).
 """
 
@@ -116,6 +116,15 @@ class SheetKind:
     # (rules that read all of those see them beside the inputs).
     derive: Derive | None = None
     derived_from: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        keys = {column.key for column in self.columns}
+        if (self.derive is None) != (not self.derived_from):
+            raise ValueError(f"{self.name}: derive and derived_from go together")
+        for names in (*((self.derived_from,) if self.derive else ()),
+                      *(rule.reads for rule in self.rules)):
+            if not names or not set(names) <= keys:
+                raise ValueError(f"{self.name}: {names} must name input columns")
 
     @property
     def table_name(self) -> str:

@@ -127,6 +127,9 @@ def coerce_columns(table: SheetTable, file: str) -> CoercedColumns:
 
 
 _SLOW: Any = object()  # "take the full rules": a text number, an error, ...
+# Floats below this are below cells.MAX_NUMBER once exact: the largest float under
+# 10^15 has a shortest form under it too.
+_LARGEST = float(cells.MAX_NUMBER)
 _ZERO = Decimal(0)
 
 
@@ -162,12 +165,13 @@ def _convert(column: Column, coerce: Coercer, kind: type, raws: list[Any]) -> tu
     if kind is type(None):
         return _by_rules(column, coerce, raws)
     if kind is float and column.type in (ColumnType.MONEY, ColumnType.NUMBER):
-        values = _decimals(raws)
-        if all(map(math.isfinite, raws)):
-            return values, False
-        # NaN or infinity (a grid from a live workbook can hold them): the rules say
-        # "must be a number" at the cell.
-        return [v if math.isfinite(r) else _SLOW for r, v in zip(raws, values, strict=True)], True
+        if all(map(math.isfinite, raws)) and max(map(abs, raws), default=0.0) < _LARGEST:
+            return _decimals(raws), False
+        # NaN or infinity (a grid from a live workbook can hold them), or a number too
+        # large to keep to the cent: the rules say so at the cell.
+        usual = [math.isfinite(raw) and abs(raw) < _LARGEST for raw in raws]
+        values = _decimals([raw if ok else 0.0 for raw, ok in zip(raws, usual, strict=True)])
+        return [v if ok else _SLOW for ok, v in zip(usual, values, strict=True)], True
     if kind is float and column.type is ColumnType.INTEGER:
         return _whole_numbers(raws)
     if (kind is date and column.type in (ColumnType.DATE, ColumnType.DATETIME)) \

@@ -5,8 +5,9 @@ as a whole:
 
 1. each column goes through its model field's type and constraints in one
    pydantic call (:attr:`addin.kinds.base.SheetKind.field_adapters`);
-2. the kind's computed columns are worked out for the rows whose cells all
-   passed (``SheetKind.derive``), and its row rules run over those rows;
+2. the kind's computed columns are worked out for the rows whose inputs to
+   them passed (``SheetKind.derive``), and each row rule runs over the rows
+   whose cells it reads passed (so a row shows all its problems at once);
 3. the uniqueness keys are checked over every row whose key cells coerced.
 
 A row with any error is left out; the accepted rows are kept a column at a
@@ -118,7 +119,8 @@ def validate_table(table: SheetTable, file: str, context: RowContext) -> SheetRe
     broken = _check_rules(table, file, context, columns, failed, derived, derived_rows)
     found += broken
     bad_rows.update(position for position, _, _ in broken)
-    # Reported row by row, as a clerk reads the sheet (a row's cells, then its rules).
+    # The cells' own and the rules' issues row by row, as a clerk reads the sheet (a
+    # row's cells, then its rules); the coercion issues came first, column by column.
     result.issues.extend(issue for _, _, issue in sorted(found, key=itemgetter(0, 1)))
     bad_rows |= _check_unique_keys(table, file, columns, result.issues)
     accepted = _kept(bad_rows, coerced.rows)

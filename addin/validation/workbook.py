@@ -141,7 +141,8 @@ def validate_grids(
         result.info = info.info
         result.issues.extend(info.issues)
         period = info.values.get("period")
-        currency = info.values.get("currency")
+        # As the consolidation converts from it (ISO codes in capitals), when valid.
+        currency = info.info.currency if info.info else info.values.get("currency")
     context = RowContext(period, currency, config.payroll, today or date.today())
     for kind in DATA_KINDS.values():
         name = by_key.get(normalise_header(kind.name))
