@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -151,39 +151,41 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no typ
             super()._write_rows()
             return
         first, last = self.dim_rowmin, self.dim_rowmax
-        pending: list[str] = []  # bulk rows' XML, written a slice at a time
+        bulk = self.bulk_rows
         try:
             row = first
             while row <= last:
-                if row not in self.bulk_rows:
-                    end = row
-                    while end + 1 <= last and end + 1 not in self.bulk_rows:
+                end = row
+                if row not in bulk:  # XlsxWriter's own rows, up to the next bulk row
+                    while end < last and end + 1 not in bulk:
                         end += 1
-                    self._flush(pending)
                     self.dim_rowmin, self.dim_rowmax = row, end
                     super()._write_rows()
-                    row = end + 1
-                    continue
-                cells = self.bulk_rows.pop(row)  # written once; freed as the sheet's XML grows
-                info = self.row_info.get(row)
-                if info is None:
-                    pending.append(f'<row r="{row + 1}">{cells}</row>')
-                    if len(pending) >= BULK_WRITE_ROWS:
-                        self._flush(pending)
-                else:  # a height or format set on the row: XlsxWriter's tag
-                    self._flush(pending)
-                    self._write_row(row, None, info)
-                    self.fh.write(cells)
-                    self._xml_end_tag("row")
-                row += 1
-            self._flush(pending)
+                else:
+                    while end < last and end + 1 in bulk:
+                        end += 1
+                    self._write_bulk_run(row, end)
+                row = end + 1
         finally:
             self.dim_rowmin, self.dim_rowmax = first, last
 
-    def _flush(self, pending: list[str]) -> None:
-        if pending:
-            self.fh.write("".join(pending))
-            pending.clear()
+    def _write_bulk_run(self, first: int, last: int) -> None:
+        """Bulk rows ``first`` to ``last``, each written once and then freed as the
+        sheet's XML grows; a row with a height or format set takes XlsxWriter's tag."""
+        bulk = self.bulk_rows
+        styled = sorted(row for row in self.row_info if first <= row <= last)
+        start = first
+        for row in [*styled, last + 1]:
+            for top in range(start, row, BULK_WRITE_ROWS):
+                rows = range(top, min(top + BULK_WRITE_ROWS, row))
+                self.fh.write("".join([f'<row r="{n + 1}">{cells}</row>'
+                                       for n, cells in zip(rows, map(bulk.pop, rows), strict=True)]))
+            if row <= last:
+                cells = bulk.pop(row)
+                self._write_row(row, None, self.row_info[row])
+                self.fh.write(cells)
+                self._xml_end_tag("row")
+            start = row + 1
 
 
 #: Bulk rows written to the sheet's XML in one call.
@@ -209,8 +211,8 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
         # (codes, types, rooms) only count as another use. Looked up in C.
         cells: dict[object, str | None] = {}
         uses = 0
-        values = _keyable(values, str)
-        for raw in _distinct(values):
+        distinct, values = _distinct(values, str)
+        for raw in distinct:
             if type(raw) is str and usable(raw):
                 cells[raw] = f'{opening} s="{xf}" t="s"><v>{sheet.shared_string(raw)}</v></c>'
                 uses += 1
@@ -226,25 +228,28 @@ def text_column(sheet: BulkWorksheet, col: int, fmt: Any, usable: Callable[[str]
 
 
 class _Declined:
-    """What :func:`_keyable` puts in place of a value of another type."""
+    """What :func:`_distinct` puts in place of a value of another type."""
 
 
 _DECLINED = _Declined()
 
 
-def _keyable(values: Sequence[object], kind: type) -> Sequence[object]:
-    """``values``, where every value neither None nor of type ``kind`` (which a renderer
-    declines whatever it is, and which might not be usable as a key, such as a list)
-    is replaced by one stand-in, declined alike."""
-    if set(map(type, values)) <= {kind, type(None)}:
-        return values
-    return [value if value is None or type(value) is kind else _DECLINED for value in values]
-
-
-def _distinct(values: Sequence[object]) -> Iterable[object]:
-    """Each distinct value once, in order of first appearance (equal values of different
-    types, such as 1 and 1.0, are one: callers treat them alike or keep them apart)."""
-    return dict.fromkeys(values)
+def _distinct(
+    values: Sequence[object], kind: type | None = None
+) -> tuple[dict[object, None], Sequence[object]]:
+    """Each distinct value once, in order of first appearance, and the values to look
+    them up by: ``values`` themselves or, where one cannot be a dictionary key (a list,
+    a signalling NaN), ``values`` with each value neither None nor of type ``kind``
+    (which the renderer declines whatever it is) replaced by one stand-in. Equal values
+    of different types, such as 1 and 1.0, are one: callers treat them alike or keep
+    them apart."""
+    try:
+        return dict.fromkeys(values), values
+    except TypeError:
+        if kind is None:
+            raise
+    keyable = [value if value is None or type(value) is kind else _DECLINED for value in values]
+    return dict.fromkeys(keyable), keyable
 
 
 def number_column(col: int, fmt: Any, whole_only: bool, first: bool,
@@ -266,7 +271,7 @@ def number_column(col: int, fmt: Any, whole_only: bool, first: bool,
             out = list(map(cell, values))
         else:  # each distinct amount rendered once (counts, quantities and rates repeat)
             try:
-                cells = {raw: cell(raw) for raw in _distinct(values)}
+                cells = {raw: cell(raw) for raw in _distinct(values)[0]}
             except TypeError:  # a value that cannot be a key (a signalling NaN)
                 cells = None
             out = list(map(cell, values)) if cells is None else list(map(cells.__getitem__, values))
@@ -287,8 +292,8 @@ def datetime_column(col: int, fmt: Any, first: bool, blank_ok: bool) -> ColumnRe
 
     def render(values: Sequence[object], first_row: int) -> list[str | None]:
         # Each distinct moment rendered once: calendars repeat their hour slots.
-        values = _keyable(values, datetime)
-        cells = {raw: cell(raw) for raw in _distinct(values)}
+        distinct, values = _distinct(values, datetime)
+        cells = {raw: cell(raw) for raw in distinct}
         out = list(map(cells.__getitem__, values))
         return _placed(out, opening, first_row) if first else out
 

@@ -256,10 +256,10 @@ class SheetWriter:
         written cell by cell through :meth:`value`, so the rules and checks are
         the same. Widths come from the first :data:`MEASURED_ROWS` rows.
         """
-        for offset, row in enumerate(rows):
-            if len(row) != len(columns):
-                raise ReportInvariantError(f"{what}: row {offset + 1} has {len(row)} values, "
-                                           f"expected {len(columns)}")
+        if set(map(len, rows)) - {len(columns)}:  # checked in C; the row found if one is off
+            offset, row = next((o, r) for o, r in enumerate(rows) if len(r) != len(columns))
+            raise ReportInvariantError(f"{what}: row {offset + 1} has {len(row)} values, "
+                                       f"expected {len(columns)}")
         first = top + 1
         renderers = [self._renderer(left + i, column, first=i == 0) for i, column in enumerate(columns)]
         usual: dict[int, str] = {}
