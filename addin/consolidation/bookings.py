@@ -3,8 +3,7 @@
 Locations match without regard to case or surrounding spaces. Events are
 swept in order of start per location, so the cost is the number of events
 plus the number of conflicts, not every pair. The consolidation works on the
-events a column at a time (:func:`overlapping_pairs`); :func:`booking_conflicts`
-is the same over bookings.
+events a column at a time (:func:`overlapping_pairs`).
 """
 
 from __future__ import annotations
@@ -12,26 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from itertools import compress
-from typing import NamedTuple
 
-from addin.consolidation.partials import Event
 from addin.kinds.schedule import overlaps
-
-
-class Booking(NamedTuple):
-    """An event with the department and file it came from (a tuple: there are one per event)."""
-
-    department: str
-    file: str
-    event: Event
-
-
-def booking_conflicts(bookings: Sequence[Booking]) -> list[tuple[Booking, Booking]]:
-    """Every pair of overlapping bookings of one location, earlier first."""
-    events = [booking.event for booking in bookings]
-    pairs = overlapping_pairs([event.location for event in events], [event.start for event in events],
-                              [event.end for event in events], [b.department for b in bookings])
-    return [(bookings[first], bookings[second]) for first, second in pairs]
 
 
 def overlapping_pairs(

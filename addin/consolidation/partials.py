@@ -312,15 +312,9 @@ def _boil_down(
     rows = schedule.columns
     if rows:
         partial.events = list(map(maker(Event), zip(
-            rows["event_id"], _cells(schedule, "event_id"), rows["title"], rows["type"],
+            rows["event_id"], schedule.cells("event_id"), rows["title"], rows["type"],
             rows["start"], rows["end"], rows["location"], rows["owner"],
             map(int, rows["attendees"]), strict=True)))
-
-
-def _cells(sheet: SheetResult, key: str) -> list[str]:
-    """The A1 reference of column ``key`` in every accepted row."""
-    letters = sheet.letters.get(key, "")
-    return [f"{letters}{row}" for row in sheet.row_numbers]
 
 
 def _boil_down_payroll(
@@ -345,7 +339,7 @@ def _boil_down_payroll(
         else tuple(repeat(None, len(types)) for _ in range(3))  # three: each is used up
     texts = map(" ".join, zip(*(map(str, column) for column in amounts), strict=True))
     partial.employees = list(map(maker(Employee), zip(
-        rows["employee_id"], _cells(payroll, "employee_id"), types, texts, *personal,
+        rows["employee_id"], payroll.cells("employee_id"), types, texts, *personal,
         strict=True)))
 
 

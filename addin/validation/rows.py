@@ -57,9 +57,10 @@ class SheetResult:
     context: RowContext | None = None
     _records: list[tuple[int, RowModel]] | None = field(default=None, repr=False)
 
-    def cell(self, key: str, row: int) -> str:
-        """A1 reference of column ``key`` in worksheet row ``row`` (1-based)."""
-        return f"{self.letters.get(key, '')}{row}"
+    def cells(self, key: str) -> list[str]:
+        """The A1 reference of column ``key`` in every accepted row."""
+        letters = self.letters.get(key, "")
+        return [f"{letters}{row}" for row in self.row_numbers]
 
     @property
     def accepted(self) -> int:
